@@ -1,0 +1,22 @@
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { StageConfig } from './config';
+import { GantryStage } from './stages/gantry-stage';
+
+/** Construct id of a stage's `cdk.Stage`, e.g. `Gantry-dev`. */
+export function stageId(config: StageConfig): string {
+  return `Gantry-${config.name}`;
+}
+
+/**
+ * Adds one `GantryStage` per config to the app and runs cdk-nag's AwsSolutions pack over each:
+ * `app.synth()` fails on any finding that is not acknowledged with a reason.
+ */
+export function defineGantryApp(app: App, configs: readonly StageConfig[]): GantryStage[] {
+  return configs.map((config) => {
+    const stage = new GantryStage(app, stageId(config), { config });
+    // Validation plugins run per Stage: one registered on the App never sees a Stage's stacks.
+    Validations.of(stage).addPlugins(new AwsSolutionsChecks(stage));
+    return stage;
+  });
+}

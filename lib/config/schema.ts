@@ -1,0 +1,336 @@
+import { z } from 'zod';
+import { findInstanceSpec, knownInstanceTypes, type Accelerator, type InstanceUse } from './instance-types';
+import { scheduleProblem } from './schedule';
+
+/*
+ * The schema of a stage's config. Every object is strict (unknown keys are errors), every
+ * optional field has a documented default, and cross-field rules are checked here so that a
+ * bad config fails at synth with the field path, never later in CloudFormation or SageMaker.
+ */
+
+// AWS tag values: 1-256 characters of letters, digits, spaces and _ . : / = + - @
+const tagValue = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, 'may only contain letters, digits, spaces and _ . : / = + - @');
+
+const kebabName = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case kebab-case, starting with a letter');
+
+const instanceType = (use: InstanceUse, accelerators?: readonly Accelerator[]) =>
+  z.string().superRefine((value, ctx) => {
+    const spec = findInstanceSpec(value);
+    if (!spec || !spec.uses.includes(use)) {
+      ctx.addIssue({ code: 'custom', message: `unknown ${use} instance type; known: ${knownInstanceTypes(use).join(', ')}` });
+    } else if (accelerators && !accelerators.includes(spec.accelerator)) {
+      ctx.addIssue({ code: 'custom', message: `must be a ${accelerators.join(' or ')} instance, but it is ${spec.accelerator}` });
+    }
+  });
+
+const schedule = z.string().superRefine((value, ctx) => {
+  const problem = scheduleProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid schedule: ${problem}` });
+});
+
+const ecrImageUri = z
+  .string()
+  .regex(
+    /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/,
+    'must be an ECR image URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG)',
+  );
+
+const scriptPath = z
+  .string()
+  .regex(/^(?!\/)(?!.*\.\.)[\w./-]+\.py$/, 'must be a relative path to a .py file inside the project');
+
+const metricName = z.string().regex(/^[A-Za-z][A-Za-z0-9_:.-]{0,63}$/, 'must be a metric name (letters, digits, _ : . -)');
+
+const positiveUsd = z.number().positive('must be a positive amount in USD').max(10_000_000, 'must be at most 10,000,000 USD');
+
+export const featureGroupSchema = z.strictObject({
+  /** Feature group to join from the online store when the client is called with entity ids. */
+  group: kebabName(64),
+  /** Feature names in the order the model expects them (CSV column order). */
+  features: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier')).min(1, 'must list at least one feature'),
+});
+
+const trainingSchema = z.strictObject({
+  /** Training image (an AWS Deep Learning Container or your own ECR image). */
+  image: ecrImageUri,
+  /** Training script, relative to the project root. */
+  entryPoint: scriptPath,
+  /** @default 'ml.g5.2xlarge' */
+  instanceType: instanceType('training').default('ml.g5.2xlarge'),
+  /** Instances per job; above 1 is distributed training. @default 1 */
+  instanceCount: z.number().int().min(1).max(64).default(1),
+  /** The job is declared to need a GPU; the instance type must then have one. @default 'gpu' */
+  accelerator: z.enum(['gpu', 'cpu']).default('gpu'),
+  /** @default 50 */
+  volumeSizeGb: z.number().int().min(1).max(16_384).default(50),
+  /** @default 10800 (3 hours) */
+  maxRuntimeSeconds: z.number().int().min(60).max(28 * 24 * 3600).default(3 * 3600),
+  /** Managed spot training with S3 checkpoints. */
+  spot: z
+    .strictObject({
+      /** @default true */
+      enabled: z.boolean().default(true),
+      /** Must exceed maxRuntimeSeconds. @default twice maxRuntimeSeconds */
+      maxWaitSeconds: z.number().int().min(60).max(28 * 24 * 3600).optional(),
+    })
+    .prefault({}),
+  /** @default {} */
+  hyperparameters: z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'hyperparameter names must be identifiers'), z.string()).default({}),
+  /** @default false */
+  networkIsolation: z.boolean().default(false),
+  /** Retraining schedule (EventBridge Scheduler expression). @default - no schedule */
+  schedule: schedule.optional(),
+});
+
+const preprocessingSchema = z.strictObject({
+  image: ecrImageUri,
+  script: scriptPath,
+  /** @default 'ml.m5.xlarge' */
+  instanceType: instanceType('processing').default('ml.m5.xlarge'),
+  /** @default 3600 */
+  maxRuntimeSeconds: z.number().int().min(60).max(5 * 24 * 3600).default(3600),
+});
+
+const gateSchema = z.strictObject({
+  /** The metric that decides whether a new version beats production. */
+  primaryMetric: metricName,
+  direction: z.enum(['maximize', 'minimize']),
+  /** How much worse than production a new version may be and still pass. @default 0 */
+  tolerance: z.number().min(0).default(0),
+  /** Absolute bounds per metric. @default {} */
+  thresholds: z
+    .record(
+      metricName,
+      z.strictObject({ min: z.number().optional(), max: z.number().optional() }).refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, {
+        message: 'min must not exceed max',
+      }),
+    )
+    .default({}),
+});
+
+const SERVERLESS_MEMORY = [1024, 2048, 3072, 4096, 5120, 6144] as const;
+
+const servingSchema = z.strictObject({
+  /** @default 'inf2' */
+  target: z.enum(['inf2', 'gpu', 'cpu', 'serverless']).default('inf2'),
+  /** Instance type; not used for serverless. @default 'ml.inf2.xlarge' for inf2, 'ml.g5.xlarge' for gpu, 'ml.m5.large' for cpu */
+  instanceType: instanceType('inference').optional(),
+  /** @default 1 */
+  initialInstanceCount: z.number().int().min(1).max(100).default(1),
+  autoscaling: z
+    .strictObject({
+      /** @default 1 */
+      minInstances: z.number().int().min(0).max(100).default(1),
+      /** @default 2 */
+      maxInstances: z.number().int().min(1).max(100).default(2),
+      /** @default 100 */
+      targetInvocationsPerInstance: z.number().int().min(1).default(100),
+    })
+    .prefault({}),
+  /** Serverless settings; required when target is serverless. */
+  serverless: z
+    .strictObject({
+      memorySizeMb: z.union(SERVERLESS_MEMORY.map((m) => z.literal(m)), { message: `must be one of ${SERVERLESS_MEMORY.join(', ')}` }),
+      maxConcurrency: z.number().int().min(1).max(200),
+    })
+    .optional(),
+  /** Percentage of requests captured for drift checks. @default 20 */
+  dataCaptureSamplingPercent: z.number().int().min(0).max(100).default(20),
+  /** Payload format of the endpoint. @default 'text/csv' */
+  contentType: z.enum(['text/csv', 'application/json']).default('text/csv'),
+  /** @default 'canary' */
+  strategy: z.enum(['canary', 'linear', 'all-at-once']).default('canary'),
+  /** Deploy a version as soon as it is approved. @default false */
+  autoDeploy: z.boolean().default(false),
+});
+
+const driftSchema = z.strictObject({
+  /** @default 'rate(15 minutes)' */
+  schedule: schedule.default('rate(15 minutes)'),
+  /** @default 0.2 */
+  psiThreshold: z.number().positive().default(0.2),
+  /** @default 0.1 */
+  ksThreshold: z.number().positive().max(1).default(0.1),
+  /** Windows in a row that must drift before retraining is triggered. @default 2 */
+  consecutiveWindows: z.number().int().min(1).max(96).default(2),
+  /** @default true */
+  retrainOnDrift: z.boolean().default(true),
+});
+
+const DEFAULT_SERVING_INSTANCE = { inf2: 'ml.inf2.xlarge', gpu: 'ml.g5.xlarge', cpu: 'ml.m5.large' } as const;
+const SERVING_ACCELERATOR = { inf2: 'inferentia', gpu: 'nvidia-gpu', cpu: 'cpu' } as const;
+// Frameworks SageMaker Neo can compile for Inferentia2 (ml_inf2).
+const NEO_INF2_FRAMEWORKS: readonly string[] = ['pytorch', 'tensorflow'];
+
+export const modelSchema = z
+  .strictObject({
+    name: kebabName(32),
+    description: z.string().max(256).optional(),
+    /** Team that owns the model; its resources carry this team's tag. */
+    ownerTeam: tagValue,
+    framework: z.strictObject({
+      name: z.enum(['pytorch', 'tensorflow', 'xgboost', 'sklearn']),
+      version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a version like 2.5 or 2.5.1'),
+    }),
+    /** Online features joined by the client for entity ids. @default - callers pass features */
+    features: featureGroupSchema.optional(),
+    preprocessing: preprocessingSchema,
+    training: trainingSchema,
+    gate: gateSchema,
+    serving: servingSchema.prefault({}),
+    drift: driftSchema.prefault({}),
+  })
+  .superRefine((m, ctx) => {
+    const t = m.training;
+    const trainingSpec = findInstanceSpec(t.instanceType);
+    if (t.accelerator === 'gpu' && trainingSpec && trainingSpec.accelerator !== 'nvidia-gpu') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'instanceType'],
+        input: t.instanceType,
+        message: `the job is declared GPU (training.accelerator "gpu") but ${t.instanceType} has no GPU`,
+      });
+    }
+    if (t.spot.enabled && t.spot.maxWaitSeconds !== undefined && t.spot.maxWaitSeconds <= t.maxRuntimeSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'spot', 'maxWaitSeconds'],
+        input: t.spot.maxWaitSeconds,
+        message: `must be greater than training.maxRuntimeSeconds (${t.maxRuntimeSeconds}): spot jobs wait for capacity on top of their run time`,
+      });
+    }
+    const s = m.serving;
+    if (s.target === 'serverless') {
+      if (!s.serverless) ctx.addIssue({ code: 'custom', path: ['serving', 'serverless'], message: 'is required when serving.target is "serverless"' });
+      if (s.instanceType) ctx.addIssue({ code: 'custom', path: ['serving', 'instanceType'], input: s.instanceType, message: 'must not be set for a serverless endpoint' });
+    } else {
+      if (s.serverless) ctx.addIssue({ code: 'custom', path: ['serving', 'serverless'], message: `is only allowed when serving.target is "serverless", not "${s.target}"` });
+      const servingSpec = s.instanceType ? findInstanceSpec(s.instanceType) : undefined;
+      if (servingSpec && servingSpec.accelerator !== SERVING_ACCELERATOR[s.target]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serving', 'instanceType'],
+          input: s.instanceType,
+          message: `serving.target "${s.target}" needs an instance with accelerator "${SERVING_ACCELERATOR[s.target]}", but ${s.instanceType} is ${servingSpec.accelerator}`,
+        });
+      }
+      if (s.autoscaling.minInstances > s.autoscaling.maxInstances) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serving', 'autoscaling', 'minInstances'],
+          input: s.autoscaling.minInstances,
+          message: `must not exceed serving.autoscaling.maxInstances (${s.autoscaling.maxInstances})`,
+        });
+      }
+    }
+    if (s.target === 'inf2' && !NEO_INF2_FRAMEWORKS.includes(m.framework.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['framework', 'name'],
+        input: m.framework.name,
+        message: `SageMaker Neo cannot compile ${m.framework.name} for Inferentia (ml_inf2); use ${NEO_INF2_FRAMEWORKS.join(' or ')}, or serve on gpu or cpu`,
+      });
+    }
+  })
+  .transform((m) => ({
+    ...m,
+    training: {
+      ...m.training,
+      spot: { enabled: m.training.spot.enabled, maxWaitSeconds: m.training.spot.maxWaitSeconds ?? 2 * m.training.maxRuntimeSeconds },
+    },
+    serving: {
+      ...m.serving,
+      instanceType: m.serving.target === 'serverless' ? undefined : (m.serving.instanceType ?? DEFAULT_SERVING_INSTANCE[m.serving.target]),
+    },
+  }));
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match || match.slice(1, 5).some((o) => Number(o) > 255)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an IPv4 CIDR block like 10.40.0.0/16' });
+  } else if (Number(match[5]) < 16 || Number(match[5]) > 24) {
+    ctx.addIssue({ code: 'custom', message: 'the prefix length must be between /16 and /24' });
+  }
+});
+
+export const stageSchema = z
+  .strictObject({
+    /** Stage name, used in stack names and SSM paths. */
+    name: kebabName(16),
+    /** AWS account id. @default - environment-agnostic (synthesizes without an account) */
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'must be an AWS region like us-east-1'),
+    /** The four cost-allocation tags on every resource. */
+    tags: z.strictObject({ costCenter: tagValue, team: tagValue, project: tagValue, environment: tagValue }),
+    /** What happens to stateful resources (buckets, tables, key) when the stack is deleted. */
+    removalPolicy: z.enum(['retain', 'destroy']),
+    /** Budgets and cost alerts (the governance stack). */
+    budgets: z.strictObject({
+      monthlyLimitUsd: positiveUsd,
+      /** Monthly limit per team tag value. @default {} */
+      teamMonthlyLimitsUsd: z.record(tagValue, positiveUsd).default({}),
+      /** Cost anomaly alert threshold. @default 100 */
+      anomalyThresholdUsd: positiveUsd.default(100),
+      /** Emails subscribed to budget and anomaly alerts. @default [] */
+      subscriberEmails: z.array(z.email({ message: 'must be an email address' })).default([]),
+    }),
+    /** A VPC for SageMaker jobs and endpoints. @default - no VPC */
+    vpc: z
+      .strictObject({
+        /** @default '10.40.0.0/16' */
+        cidr: cidr.default('10.40.0.0/16'),
+        /** @default 2 */
+        maxAzs: z.number().int().min(2).max(3).default(2),
+        /** @default 1 */
+        natGateways: z.number().int().min(0).max(3).default(1),
+      })
+      .optional(),
+    /** Data lake tiering and retention. */
+    lake: z
+      .strictObject({
+        /** Objects above this size move to Intelligent-Tiering. @default 131072 (128 KiB, below which tiering is not worth its monitoring fee) */
+        tieringMinObjectSizeBytes: z.number().int().min(0).default(128 * 1024),
+        /** @default 30 */
+        noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).default(30),
+        /** @default 7 */
+        abortIncompleteUploadDays: z.number().int().min(1).max(365).default(7),
+        /** @default 365 */
+        accessLogRetentionDays: z.number().int().min(1).max(3650).default(365),
+      })
+      .prefault({}),
+    /** @default [] */
+    models: z.array(modelSchema).default([]),
+  })
+  .superRefine((stage, ctx) => {
+    if (/^prod/i.test(stage.tags.environment) && stage.removalPolicy !== 'retain') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['removalPolicy'],
+        input: stage.removalPolicy,
+        message: `must be "retain" for a production environment (tags.environment "${stage.tags.environment}")`,
+      });
+    }
+    const seen = new Map<string, number>();
+    stage.models.forEach((model, index) => {
+      const first = seen.get(model.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['models', index, 'name'], input: model.name, message: `duplicates models[${first}].name` });
+      }
+      seen.set(model.name, index);
+    });
+  });
+
+/** A stage's config as authors write it: fields with defaults may be left out. */
+export type StageConfigInput = z.input<typeof stageSchema>;
+/** A validated stage config with every default filled in. */
+export type StageConfig = z.output<typeof stageSchema>;
+export type ModelConfigInput = z.input<typeof modelSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;

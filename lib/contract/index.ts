@@ -1,0 +1,63 @@
+/**
+ * The contract between deploy time (the CDK app) and run time (Lambda handlers, the
+ * application client, the CLI). Plain constants and types only: both sides import this
+ * module, so it must never import aws-cdk-lib or an AWS SDK client.
+ */
+
+/** Cost-allocation tag keys that every taggable resource of every stack carries. */
+export const REQUIRED_TAG_KEYS = ['CostCenter', 'Team', 'Project', 'Environment'] as const;
+export type RequiredTagKey = (typeof REQUIRED_TAG_KEYS)[number];
+
+/** Extra tag key on per-model resources (model stacks and the SageMaker resources they create). */
+export const MODEL_TAG_KEY = 'Model';
+
+/** All five cost tag keys, in the order finance reads them. */
+export const COST_TAG_KEYS = [...REQUIRED_TAG_KEYS, MODEL_TAG_KEY] as const;
+export type CostTagKey = (typeof COST_TAG_KEYS)[number];
+
+/** The zones of the data lake. Each is its own bucket. */
+export const LAKE_ZONES = ['raw', 'curated', 'features', 'artifacts', 'capture'] as const;
+export type LakeZone = (typeof LAKE_ZONES)[number];
+
+/** Key schema of the model registry table (single-table design). */
+export const REGISTRY_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Generic secondary index: lists models, versions by status, and so on. */
+  index: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+/** Key schema of the online feature table. */
+export const FEATURE_TABLE = {
+  partitionKey: 'entityId',
+  sortKey: 'featureGroup',
+  /** Epoch seconds; DynamoDB deletes the row some time after it. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** Environment variables the run-time code reads. */
+export const ENV = {
+  stage: 'GANTRY_STAGE',
+  registryTable: 'GANTRY_REGISTRY_TABLE',
+  featureTable: 'GANTRY_FEATURE_TABLE',
+  artifactsBucket: 'GANTRY_ARTIFACTS_BUCKET',
+  featuresBucket: 'GANTRY_FEATURES_BUCKET',
+  captureBucket: 'GANTRY_CAPTURE_BUCKET',
+} as const;
+
+/** Prefix of every SSM parameter a stage publishes. */
+export const PARAMETER_ROOT = '/gantry';
+
+/** Keys (below `/gantry/<stage>/`) of the names the data stack publishes. */
+export const PARAMETER_KEYS = {
+  registryTable: 'tables/registry',
+  featureTable: 'tables/features',
+  kmsKeyArn: 'kms/key-arn',
+  glueDatabase: 'glue/database',
+  bucket: (zone: LakeZone): string => `buckets/${zone}`,
+} as const;
+
+/** Full SSM parameter name for a stage and key, e.g. `/gantry/dev/tables/registry`. */
+export function parameterName(stage: string, key: string): string {
+  return `${PARAMETER_ROOT}/${stage}/${key}`;
+}
