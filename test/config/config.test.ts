@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadAllStageConfigs, loadStageConfig, parseStageConfig, STAGES, type StageConfigInput } from '../../lib/config';
+
+/** A deep copy of the shipped dev stage, changed by `edit`. */
+function devWith(edit: (c: Record<string, any>) => void): StageConfigInput {
+  const copy = structuredClone(STAGES.dev) as Record<string, any>;
+  edit(copy);
+  return copy as StageConfigInput;
+}
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseStageConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems.map((p) => `${p.path}|${p.message}|${JSON.stringify(p.value)}`);
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('shipped stages', () => {
+  it('validate, with defaults filled in', () => {
+    const [dev, prod] = loadAllStageConfigs();
+    expect(dev!.name).toBe('dev');
+    expect(dev!.account).toBeUndefined();
+    expect(dev!.removalPolicy).toBe('destroy');
+    expect(dev!.lake).toEqual({ tieringMinObjectSizeBytes: 131072, noncurrentVersionExpirationDays: 30, abortIncompleteUploadDays: 7, accessLogRetentionDays: 365 });
+    expect(prod!.account).toMatch(/^\d{12}$/);
+    expect(prod!.removalPolicy).toBe('retain');
+    const churn = prod!.models[0]!;
+    expect(churn.training).toMatchObject({ instanceType: 'ml.g5.2xlarge', instanceCount: 1, accelerator: 'gpu', spot: { enabled: true, maxWaitSeconds: 14400 } });
+    expect(churn.serving).toMatchObject({ target: 'inf2', instanceType: 'ml.inf2.xlarge', strategy: 'canary' });
+    expect(churn.drift).toEqual({ schedule: 'rate(15 minutes)', psiThreshold: 0.2, ksThreshold: 0.1, consecutiveWindows: 2, retrainOnDrift: true });
+  });
+
+  it('default maxWaitSeconds to twice the run time', () => {
+    const config = parseStageConfig(devWith((c) => {
+      c.models[0].training.maxRuntimeSeconds = 1000;
+      delete c.models[0].training.spot;
+    }));
+    expect(config.models[0]!.training.spot).toEqual({ enabled: true, maxWaitSeconds: 2000 });
+  });
+
+  it('default the serving instance per target', () => {
+    const config = parseStageConfig(devWith((c) => {
+      c.models[0].serving = { target: 'gpu' };
+    }));
+    expect(config.models[0]!.serving.instanceType).toBe('ml.g5.xlarge');
+  });
+
+  it('throws when the stage name is unknown, listing the known ones', () => {
+    expect(() => loadStageConfig('qa')).toThrow(/stage: unknown stage; known stages: dev, prod \(got "qa"\)/);
+  });
+});
+
+describe('bad configs fail with the field path and the bad value', () => {
+  const cases: Array<[string, (c: Record<string, any>) => void, RegExp]> = [
+    ['an unknown top-level key', (c) => (c.regoin = 'us-east-1'), /^regoin\|unknown key/],
+    ['an unknown nested key', (c) => (c.models[0].training.instanceTyp = 'ml.g5.xlarge'), /^models\[0\]\.training\.instanceTyp\|unknown key/],
+    ['a missing region', (c) => delete c.region, /^region\|is required/],
+    ['a malformed account', (c) => (c.account = '1234'), /^account\|must be a 12-digit AWS account id\|"1234"/],
+    ['a malformed region', (c) => (c.region = 'mars-1'), /^region\|must be an AWS region.*\|"mars-1"/],
+    ['an empty cost tag', (c) => (c.tags.team = ''), /^tags\.team\|must not be empty\|""/],
+    ['a tag value with forbidden characters', (c) => (c.tags.costCenter = 'CC#1'), /^tags\.costCenter\|may only contain.*\|"CC#1"/],
+    ['a negative budget', (c) => (c.budgets.monthlyLimitUsd = -5), /^budgets\.monthlyLimitUsd\|must be a positive amount in USD\|-5/],
+    ['a bad subscriber email', (c) => (c.budgets.subscriberEmails = ['finance']), /^budgets\.subscriberEmails\[0\]\|must be an email address\|"finance"/],
+    ['a production stage that destroys data', (c) => { c.tags.environment = 'production'; c.removalPolicy = 'destroy'; }, /^removalPolicy\|must be "retain" for a production environment.*\|"destroy"/],
+    ['an unknown training instance type', (c) => (c.models[0].training.instanceType = 'ml.g9.huge'), /^models\[0\]\.training\.instanceType\|unknown training instance type.*\|"ml.g9.huge"/],
+    ['a GPU job on a CPU instance', (c) => (c.models[0].training.instanceType = 'ml.m5.xlarge'), /^models\[0\]\.training\.instanceType\|the job is declared GPU.*ml\.m5\.xlarge has no GPU\|"ml.m5.xlarge"/],
+    ['MaxWait not above MaxRuntime', (c) => (c.models[0].training.spot = { enabled: true, maxWaitSeconds: 7200 }), /^models\[0\]\.training\.spot\.maxWaitSeconds\|must be greater than training\.maxRuntimeSeconds \(7200\).*\|7200/],
+    ['a schedule that does not parse', (c) => (c.models[0].training.schedule = 'every monday'), /^models\[0\]\.training\.schedule\|is not a valid schedule.*\|"every monday"/],
+    ['a cron with both day fields set', (c) => (c.models[0].training.schedule = 'cron(0 3 * * MON *)'), /^models\[0\]\.training\.schedule\|is not a valid schedule: exactly one of day-of-month and day-of-week must be "\?"/],
+    ['an inf2 target for a framework Neo cannot compile', (c) => { c.models[0].framework.name = 'xgboost'; c.models[0].serving = { target: 'inf2' }; }, /^models\[0\]\.framework\.name\|SageMaker Neo cannot compile xgboost for Inferentia.*\|"xgboost"/],
+    ['a serving instance that does not match the target', (c) => (c.models[0].serving = { target: 'inf2', instanceType: 'ml.g5.xlarge' }), /^models\[0\]\.serving\.instanceType\|serving\.target "inf2" needs an instance with accelerator "inferentia".*\|"ml.g5.xlarge"/],
+    ['serverless without its settings', (c) => (c.models[0].serving = { target: 'serverless' }), /^models\[0\]\.serving\.serverless\|is required when serving\.target is "serverless"/],
+    ['a serverless memory size SageMaker does not offer', (c) => (c.models[0].serving.serverless.memorySizeMb = 1000), /^models\[0\]\.serving\.serverless\.memorySizeMb\|must be one of 1024, 2048.*\|1000/],
+    ['autoscaling min above max', (c) => (c.models[0].serving = { target: 'cpu', autoscaling: { minInstances: 5, maxInstances: 2 } }), /^models\[0\]\.serving\.autoscaling\.minInstances\|must not exceed serving\.autoscaling\.maxInstances \(2\)\|5/],
+    ['a model name that is not kebab-case', (c) => (c.models[0].name = 'Churn_Model'), /^models\[0\]\.name\|must be lower-case kebab-case.*\|"Churn_Model"/],
+    ['two models with one name', (c) => c.models.push(structuredClone(c.models[0])), /^models\[1\]\.name\|duplicates models\[0\]\.name\|"churn"/],
+    ['an image that is not in ECR', (c) => (c.models[0].training.image = 'docker.io/pytorch/pytorch:latest'), /^models\[0\]\.training\.image\|must be an ECR image URI.*\|"docker.io\/pytorch\/pytorch:latest"/],
+    ['a script path that escapes the project', (c) => (c.models[0].training.entryPoint = '../secrets.py'), /^models\[0\]\.training\.entryPoint\|must be a relative path.*\|"..\/secrets.py"/],
+    ['a VPC CIDR that is too small', (c) => (c.vpc = { cidr: '10.0.0.0/28' }), /^vpc\.cidr\|the prefix length must be between \/16 and \/24\|"10.0.0.0\/28"/],
+    ['a wrong type', (c) => (c.models[0].training.instanceCount = '2'), /^models\[0\]\.training\.instanceCount\|.*expected number.*\|"2"/],
+  ];
+
+  it.each(cases)('throws for %s', (_label, edit, expected) => {
+    const problems = problemsOf(devWith(edit));
+    expect(problems.some((p) => expected.test(p)), `problems were:\n${problems.join('\n')}`).toBe(true);
+  });
+
+  it('reports every problem at once, in a message that names stage, path and value', () => {
+    const raw = devWith((c) => {
+      c.account = 'abc';
+      c.models[0].training.instanceType = 'ml.nope';
+    });
+    expect(() => parseStageConfig(raw)).toThrow(ConfigError);
+    try {
+      parseStageConfig(raw);
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('invalid config for stage "dev"');
+      expect(message).toContain('account: must be a 12-digit AWS account id (got "abc")');
+      expect(message).toMatch(/models\[0\]\.training\.instanceType: unknown training instance type; known: .* \(got "ml\.nope"\)/);
+    }
+  });
+
+  it('throws for input that is not an object at all', () => {
+    expect(() => parseStageConfig('dev')).toThrow(/invalid config for stage "\(unnamed\)":\n {2}- \(root\): .*object/);
+  });
+});

@@ -1,0 +1,59 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LAKE_ZONES } from '../../lib/contract';
+import { dataTemplate } from '../support/app';
+
+describe('DataStack', () => {
+  let prod: Template;
+  let dev: Template;
+  beforeAll(() => {
+    prod = dataTemplate('prod');
+    dev = dataTemplate('dev');
+  });
+
+  it('creates a rotating KMS key with an alias per stage', () => {
+    prod.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    prod.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/gantry/prod' });
+  });
+
+  it('lets CloudWatch Logs use the key only for log groups of its own account and region', () => {
+    prod.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111111111111:log-group:*' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('retains every stateful resource in prod and protects its tables', () => {
+    for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key']) {
+      const resources = Object.values(prod.findResources(type));
+      expect(resources.length, type).toBeGreaterThan(0);
+      expect(resources.every((r) => r.DeletionPolicy === 'Retain' && r.UpdateReplacePolicy === 'Retain'), type).toBe(true);
+    }
+    expect(Object.values(prod.findResources('AWS::DynamoDB::Table')).every((t) => t.Properties.DeletionProtectionEnabled === true)).toBe(true);
+  });
+
+  it('lets dev data go with the stack', () => {
+    expect(Object.values(dev.findResources('AWS::DynamoDB::Table')).every((t) => t.DeletionPolicy === 'Delete' && t.Properties.DeletionProtectionEnabled === false)).toBe(true);
+    expect(Object.values(dev.findResources('AWS::S3::Bucket')).every((b) => b.DeletionPolicy === 'Delete')).toBe(true);
+  });
+
+  it('names the Glue database after the stage', () => {
+    prod.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'gantry_prod_features' } });
+  });
+
+  it('publishes table, bucket, key and database names under /gantry/<stage>/', () => {
+    const names = Object.values(prod.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name as string);
+    expect(names.sort()).toEqual(
+      ['/gantry/prod/tables/registry', '/gantry/prod/tables/features', '/gantry/prod/kms/key-arn', '/gantry/prod/glue/database', ...LAKE_ZONES.map((z) => `/gantry/prod/buckets/${z}`)].sort(),
+    );
+    prod.hasResourceProperties('AWS::SSM::Parameter', { Name: '/gantry/prod/tables/registry', Value: { Ref: Match.stringLikeRegexp('^RegistryTable') } });
+    prod.hasResourceProperties('AWS::SSM::Parameter', { Name: '/gantry/prod/buckets/curated', Value: { Ref: Match.stringLikeRegexp('^LakeCurated') } });
+    expect(Object.keys(prod.findOutputs('*'))).toHaveLength(names.length);
+  });
+});

@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { describe, expect, it } from 'vitest';
+import { defineGantryApp } from '../../lib/app';
+import { loadAllStageConfigs, STAGES, type StageConfigInput } from '../../lib/config';
+import { testApp, testStage } from '../support/app';
+
+const MAX_RESOURCES_PER_STACK = 300;
+
+function stageWithModels(count: number): StageConfigInput {
+  const base = structuredClone(STAGES.prod) as StageConfigInput & { models: Array<Record<string, unknown>> };
+  base.models = Array.from({ length: count }, (_, i) => ({ ...structuredClone(base.models[0]!), name: `model-${i}` }));
+  return base;
+}
+
+describe('GantryStage', () => {
+  it('synthesizes every shipped stage with cdk-nag and no unacknowledged finding', () => {
+    const app = testApp();
+    const stages = defineGantryApp(app, loadAllStageConfigs());
+    const assembly = app.synth();
+    expect(stages.map((s) => s.stageName)).toEqual(['Gantry-dev', 'Gantry-prod']);
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ pluginName: string; violations: Array<{ ruleName: string; severity: string }> }>;
+    };
+    const unacknowledged = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName}:${v.ruleName}:${v.severity}`));
+    expect(unacknowledged).toEqual([]);
+  });
+
+  it('fails the synth on a cdk-nag finding nobody acknowledged', () => {
+    const { app, stage } = testStage('dev');
+    new s3.Bucket(stage.data, 'Insecure');
+    expect(() => app.synth()).toThrow(/The S3 Bucket has server access logs disabled\. \(AwsSolutions\)[\s\S]*Gantry-dev\/Data\/Insecure\/Resource/);
+  });
+
+  it('places dev in no account (environment-agnostic) and prod in its configured account and region', () => {
+    const { app, stage } = testStage('dev');
+    const prod = testStage('prod');
+    expect(stage.data.environment).toBe('aws://unknown-account/us-east-1');
+    expect(prod.stage.data.environment).toBe('aws://111111111111/us-east-1');
+    expect(prod.stage.data.terminationProtection).toBe(true);
+    expect(stage.data.stackName).toBe('gantry-dev-data');
+    expect(app.synth().getNestedAssembly(stage.artifactId).stacks.map((s) => s.stackName)).toEqual(['gantry-dev-data']);
+  });
+
+  it(`keeps every stack under ${MAX_RESOURCES_PER_STACK} resources, even with 40 models`, () => {
+    const { app, stage } = testStage(stageWithModels(40));
+    const stacks = app.synth().getNestedAssembly(stage.artifactId).stacks;
+    expect(stacks.length).toBeGreaterThan(0);
+    for (const stack of stacks) {
+      expect(Object.keys(stack.template.Resources).length, stack.stackName).toBeLessThan(MAX_RESOURCES_PER_STACK);
+    }
+  });
+});
+
+describe('the CDK CLI, offline', () => {
+  it('synthesizes the prod stage with `cdk synth -c stage=prod`', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'gantry-cli-'));
+    execFileSync('npx', ['--no-install', 'cdk', 'synth', '--quiet', '-c', 'stage=prod', '--output', outdir], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+      stdio: 'pipe',
+    });
+    expect(existsSync(join(outdir, 'assembly-Gantry-prod'))).toBe(true);
+    expect(readdirSync(join(outdir, 'assembly-Gantry-prod')).some((f) => f.endsWith('.template.json'))).toBe(true);
+  }, 120_000);
+
+  it('rejects an unknown stage with the known ones named', () => {
+    let stderr = '';
+    try {
+      execFileSync('npx', ['--no-install', 'cdk', 'synth', '--quiet', '-c', 'stage=qa', '--output', mkdtempSync(join(tmpdir(), 'gantry-cli-'))], {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      stderr = String((error as { stderr?: Buffer }).stderr);
+    }
+    expect(stderr).toContain('stage: unknown stage; known stages: dev, prod (got "qa")');
+  }, 120_000);
+});
