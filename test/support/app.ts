@@ -15,7 +15,8 @@ export interface TestAppOptions {
 
 /** A fresh App with cdk.json's context, writing to a temp dir; bundling skipped unless asked. */
 export function testApp(options: TestAppOptions = {}): App {
-  const context: Record<string, unknown> = { ...cdkJsonContext() };
+  // Path metadata lets tests find resources by construct path, as in templates the CLI writes.
+  const context: Record<string, unknown> = { ...cdkJsonContext(), 'aws:cdk:enable-path-metadata': true };
   if (!options.bundling) context['aws:cdk:bundling-stacks'] = [];
   return new App({ context, outdir: mkdtempSync(join(tmpdir(), 'gantry-cdk-')) });
 }

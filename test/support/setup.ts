@@ -1,0 +1,38 @@
+// Runs in every test worker before each test file.
+
+export {};
+
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.AWS_REGION = 'us-east-1';
+// Always the dummy keys, never a developer's real ones: nothing under test may reach AWS.
+// s3rver only accepts the access key id S3RVER (it does not check SigV4 signatures), and
+// DynamoDB Local with -sharedDb accepts anything, so code that builds its own clients
+// talks to both.
+process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+delete process.env.AWS_SESSION_TOKEN;
+delete process.env.AWS_PROFILE;
+
+interface Resolvers<T> {
+  promise: Promise<T>;
+  resolve: (value: T | PromiseLike<T>) => void;
+  reject: (reason?: unknown) => void;
+}
+
+// aws-local-stepfunctions calls Promise.withResolvers, which Node only has from 22.
+const promiseConstructor = Promise as PromiseConstructor & { withResolvers?: unknown };
+if (typeof promiseConstructor.withResolvers !== 'function') {
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    writable: true,
+    value: function withResolvers<T>(this: PromiseConstructor): Resolvers<T> {
+      let resolve!: Resolvers<T>['resolve'];
+      let reject!: Resolvers<T>['reject'];
+      const promise = new this<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
