@@ -51,11 +51,23 @@ const metricName = z.string().regex(/^[A-Za-z][A-Za-z0-9_:.-]{0,63}$/, 'must be 
 
 const positiveUsd = z.number().positive('must be a positive amount in USD').max(10_000_000, 'must be at most 10,000,000 USD');
 
+const featureIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'must be a lower-case identifier (Athena column rules)');
+
+/** A feature group of the stage's feature store. */
+export const featureGroupDefinitionSchema = z.strictObject({
+  name: kebabName(64),
+  /** Online rows expire this many days after their event time. @default 30 */
+  ttlDays: z.number().int().min(1).max(3650).default(30),
+  features: z
+    .array(z.strictObject({ name: featureIdentifier, type: z.enum(['double', 'bigint', 'string', 'boolean']) }))
+    .min(1, 'must list at least one feature'),
+});
+
 export const featureGroupSchema = z.strictObject({
   /** Feature group to join from the online store when the client is called with entity ids. */
   group: kebabName(64),
   /** Feature names in the order the model expects them (CSV column order). */
-  features: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier')).min(1, 'must list at least one feature'),
+  features: z.array(featureIdentifier).min(1, 'must list at least one feature'),
 });
 
 const trainingSchema = z.strictObject({
@@ -306,10 +318,31 @@ export const stageSchema = z
         accessLogRetentionDays: z.number().int().min(1).max(3650).default(365),
       })
       .prefault({}),
+    /** Feature groups of the feature store. @default [] */
+    featureGroups: z.array(featureGroupDefinitionSchema).default([]),
     /** @default [] */
     models: z.array(modelSchema).default([]),
   })
   .superRefine((stage, ctx) => {
+    const groups = new Map(stage.featureGroups.map((g) => [g.name, g]));
+    stage.featureGroups.forEach((group, index) => {
+      if (stage.featureGroups.findIndex((g) => g.name === group.name) !== index) {
+        ctx.addIssue({ code: 'custom', path: ['featureGroups', index, 'name'], input: group.name, message: 'duplicates another feature group name' });
+      }
+    });
+    stage.models.forEach((model, index) => {
+      if (!model.features) return;
+      const group = groups.get(model.features.group);
+      if (!group) {
+        ctx.addIssue({ code: 'custom', path: ['models', index, 'features', 'group'], input: model.features.group, message: `is not a feature group of this stage; known: ${[...groups.keys()].join(', ') || '(none)'}` });
+        return;
+      }
+      model.features.features.forEach((feature, f) => {
+        if (!group.features.some((g) => g.name === feature)) {
+          ctx.addIssue({ code: 'custom', path: ['models', index, 'features', 'features', f], input: feature, message: `is not a feature of group "${group.name}"` });
+        }
+      });
+    });
     if (/^prod/i.test(stage.tags.environment) && stage.removalPolicy !== 'retain') {
       ctx.addIssue({
         code: 'custom',
@@ -334,3 +367,4 @@ export type StageConfigInput = z.input<typeof stageSchema>;
 export type StageConfig = z.output<typeof stageSchema>;
 export type ModelConfigInput = z.input<typeof modelSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
+export type FeatureGroupConfig = z.output<typeof featureGroupDefinitionSchema>;

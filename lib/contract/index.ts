@@ -61,3 +61,39 @@ export const PARAMETER_KEYS = {
 export function parameterName(stage: string, key: string): string {
   return `${PARAMETER_ROOT}/${stage}/${key}`;
 }
+
+/** Name of a model's SageMaker endpoint in a stage (the deploy workflow creates it under this name). */
+export function endpointName(stage: string, model: string): string {
+  return `gantry-${stage}-${model}`;
+}
+
+/**
+ * Name of the production variant that serves a model version. The client reads the version
+ * back from `InvokedProductionVariant`, so both sides must agree on this shape.
+ */
+export function variantName(version: number): string {
+  return `v${version}`;
+}
+
+/** The model version a variant serves, or undefined when the variant is not named by Gantry. */
+export function versionOfVariant(variant: string): number | undefined {
+  const match = /^v(\d+)$/.exec(variant);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Key (below `/gantry/<stage>/`) of a model's serving contract, a JSON `ModelServingContract`. */
+export function modelParameterKey(model: string): string {
+  return `models/${model}/serving`;
+}
+
+/** What an application needs to call a model: published by the model's stack as JSON in SSM. */
+export interface ModelServingContract {
+  readonly model: string;
+  readonly endpointName: string;
+  readonly contentType: 'text/csv' | 'application/json';
+  /** Online features joined for entity ids, in the order the model expects them. */
+  readonly features?: { readonly group: string; readonly names: readonly string[] };
+}
+
+/** Prefix of the offline feature store inside the features bucket. */
+export const OFFLINE_FEATURES_PREFIX = 'offline';

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -56,14 +55,23 @@ describe('GantryStage', () => {
   });
 });
 
+/**
+ * Runs the project's CDK CLI on the Node running the tests, offline, with npm's own variables
+ * scrubbed (an outer `npx -p node@24` would otherwise leak into the app's `npx tsx`).
+ */
+function cdk(args: string[]): void {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+  execFileSync(process.execPath, [require.resolve('aws-cdk/bin/cdk'), ...args], {
+    cwd: join(__dirname, '..', '..'),
+    env: { ...env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+    stdio: 'pipe',
+  });
+}
+
 describe('the CDK CLI, offline', () => {
   it('synthesizes the prod stage with `cdk synth -c stage=prod`', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'gantry-cli-'));
-    execFileSync('npx', ['--no-install', 'cdk', 'synth', '--quiet', '-c', 'stage=prod', '--output', outdir], {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
-      stdio: 'pipe',
-    });
+    cdk(['synth', '--quiet', '-c', 'stage=prod', '--output', outdir]);
     expect(existsSync(join(outdir, 'assembly-Gantry-prod'))).toBe(true);
     expect(readdirSync(join(outdir, 'assembly-Gantry-prod')).some((f) => f.endsWith('.template.json'))).toBe(true);
   }, 120_000);
@@ -71,11 +79,7 @@ describe('the CDK CLI, offline', () => {
   it('rejects an unknown stage with the known ones named', () => {
     let stderr = '';
     try {
-      execFileSync('npx', ['--no-install', 'cdk', 'synth', '--quiet', '-c', 'stage=qa', '--output', mkdtempSync(join(tmpdir(), 'gantry-cli-'))], {
-        cwd: join(__dirname, '..', '..'),
-        env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
-        stdio: 'pipe',
-      });
+      cdk(['synth', '--quiet', '-c', 'stage=qa', '--output', mkdtempSync(join(tmpdir(), 'gantry-cli-'))]);
     } catch (error) {
       stderr = String((error as { stderr?: Buffer }).stderr);
     }

@@ -1,4 +1,17 @@
-import type { ModelConfigInput } from '../schema';
+import type { ModelConfigInput, StageConfigInput } from '../schema';
+
+/** The online features the churn model reads, per customer. */
+export const customerActivity: NonNullable<StageConfigInput['featureGroups']>[number] = {
+  name: 'customer-activity',
+  ttlDays: 30,
+  features: [
+    { name: 'tenure_months', type: 'bigint' },
+    { name: 'monthly_spend', type: 'double' },
+    { name: 'support_tickets_30d', type: 'bigint' },
+    { name: 'logins_30d', type: 'bigint' },
+    { name: 'plan_tier', type: 'string' },
+  ],
+};
 
 /**
  * The example model: customer churn, a small PyTorch tabular network trained on a GPU at spot

@@ -1,4 +1,4 @@
-import { churnModel } from '../models/churn';
+import { churnModel, customerActivity } from '../models/churn';
 import type { StageConfigInput } from '../schema';
 
 /**
@@ -17,6 +17,7 @@ export const dev: StageConfigInput = {
     teamMonthlyLimitsUsd: { 'growth-ml': 150 },
     anomalyThresholdUsd: 25,
   },
+  featureGroups: [customerActivity],
   models: [
     churnModel({
       serving: { target: 'serverless', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },

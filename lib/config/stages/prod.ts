@@ -1,4 +1,4 @@
-import { churnModel } from '../models/churn';
+import { churnModel, customerActivity } from '../models/churn';
 import type { StageConfigInput } from '../schema';
 
 /**
@@ -19,6 +19,7 @@ export const prod: StageConfigInput = {
     subscriberEmails: ['ml-platform-alerts@example.com'],
   },
   vpc: { cidr: '10.40.0.0/16', maxAzs: 2, natGateways: 1 },
+  featureGroups: [customerActivity],
   models: [
     churnModel({
       serving: {

@@ -1,0 +1,164 @@
+/**
+ * The model registry's domain (pure: no SDK). Versions move through statuses by the rules in
+ * TRANSITIONS; the `production` and `last-good` pointers and an append-only event history
+ * record every change.
+ */
+
+export const STATUSES = ['Registered', 'Approved', 'Rejected', 'Production', 'Archived', 'RolledBack'] as const;
+export type VersionStatus = (typeof STATUSES)[number];
+
+/**
+ * The allowed status changes. Archived → Production is a rollback to last-good only; promotion
+ * needs an Approved version.
+ */
+export const TRANSITIONS: Readonly<Record<VersionStatus, readonly VersionStatus[]>> = {
+  Registered: ['Approved', 'Rejected'],
+  Approved: ['Production', 'Rejected', 'Archived'],
+  Production: ['Archived', 'RolledBack'],
+  Archived: ['Production'],
+  Rejected: [],
+  RolledBack: [],
+};
+
+export const POINTERS = ['production', 'last-good'] as const;
+export type PointerName = (typeof POINTERS)[number];
+
+/** A data input of a training run: an S3 object pinned by version id or content hash. */
+export interface DataInput {
+  readonly uri: string;
+  readonly versionId?: string;
+  readonly sha256?: string;
+}
+
+/** What a caller supplies to register a version. */
+export interface RegisterInput {
+  readonly model: string;
+  readonly artifactUri: string;
+  readonly imageUri: string;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly hyperparameters: Readonly<Record<string, string>>;
+  readonly dataInputs: readonly DataInput[];
+  readonly trainingJobArn?: string;
+  readonly baselineUri?: string;
+  /** The Neuron-compiled artifact, for Inferentia targets. */
+  readonly compiledArtifactUri?: string;
+  /** Who registered it: a user, or a pipeline execution ARN. */
+  readonly createdBy: string;
+}
+
+/** A registered model version with its lineage. */
+export interface ModelVersion extends RegisterInput {
+  readonly version: number;
+  readonly status: VersionStatus;
+  readonly statusReason?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export const EVENT_TYPES = ['Registered', 'Approved', 'Rejected', 'Promoted', 'RolledBack', 'GateFailed', 'Failed'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One entry of a model's append-only history. `seq` orders events; it never repeats or skips. */
+export interface RegistryEvent {
+  readonly model: string;
+  readonly seq: number;
+  readonly type: EventType;
+  readonly at: string;
+  readonly actor: string;
+  /** The version the event is about (the promoted one, the rolled-back-to one, ...). */
+  readonly version?: number;
+  /** The production version this event replaced (Promoted, RolledBack). */
+  readonly previousVersion?: number;
+  readonly reason?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** The production and last-good versions of a model. */
+export interface Pointers {
+  readonly production?: number;
+  readonly lastGood?: number;
+}
+
+/** Base of every registry error: carries the model (and version) it is about. */
+export class RegistryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RegistryError';
+  }
+}
+
+export class UnknownModelError extends RegistryError {
+  constructor(readonly model: string) {
+    super(`model "${model}" has no registered versions`);
+    this.name = 'UnknownModelError';
+  }
+}
+
+export class UnknownVersionError extends RegistryError {
+  constructor(readonly model: string, readonly version: number) {
+    super(`model "${model}" has no version ${version}`);
+    this.name = 'UnknownVersionError';
+  }
+}
+
+export class InvalidTransitionError extends RegistryError {
+  constructor(readonly model: string, readonly version: number, readonly from: VersionStatus, readonly to: VersionStatus, hint?: string) {
+    super(`model "${model}" version ${version} cannot go from ${from} to ${to}${hint ? `: ${hint}` : ''} (allowed from ${from}: ${TRANSITIONS[from].join(', ') || 'none'})`);
+    this.name = 'InvalidTransitionError';
+  }
+}
+
+export class NoLastGoodError extends RegistryError {
+  constructor(readonly model: string) {
+    super(`model "${model}" has no last-good version to roll back to`);
+    this.name = 'NoLastGoodError';
+  }
+}
+
+export class NoProductionError extends RegistryError {
+  constructor(readonly model: string) {
+    super(`model "${model}" has no production version to roll back`);
+    this.name = 'NoProductionError';
+  }
+}
+
+/** Thrown when optimistic writes kept colliding with concurrent writers past the retry budget. */
+export class ConcurrencyError extends RegistryError {
+  constructor(readonly model: string, readonly attempts: number, options?: { cause?: unknown }) {
+    super(`model "${model}": gave up after ${attempts} attempts that collided with concurrent updates`, options);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+/** Throws InvalidTransitionError unless `from → to` is allowed. */
+export function assertTransition(model: string, version: number, from: VersionStatus, to: VersionStatus, hint?: string): void {
+  if (!TRANSITIONS[from].includes(to)) throw new InvalidTransitionError(model, version, from, to, hint);
+}
+
+/**
+ * The version that was in production at `at`, from a model's history: the last Promoted or
+ * RolledBack event at or before that time. Events are ordered by `seq` (commit order).
+ */
+export function liveVersionAt(events: readonly RegistryEvent[], at: Date): number | undefined {
+  let live: number | undefined;
+  for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+    if (Date.parse(event.at) > at.getTime()) break;
+    if (event.type === 'Promoted' || event.type === 'RolledBack') live = event.version;
+  }
+  return live;
+}
+
+/** The operations of the registry (the port). The DynamoDB adapter implements it. */
+export interface Registry {
+  register(input: RegisterInput): Promise<ModelVersion>;
+  getVersion(model: string, version: number): Promise<ModelVersion>;
+  listVersions(model: string): Promise<ModelVersion[]>;
+  listModels(): Promise<string[]>;
+  approve(model: string, version: number, actor: string, reason?: string): Promise<ModelVersion>;
+  reject(model: string, version: number, actor: string, reason?: string): Promise<ModelVersion>;
+  promote(model: string, version: number, actor: string, reason?: string): Promise<RegistryEvent>;
+  rollback(model: string, actor: string, reason?: string): Promise<RegistryEvent>;
+  recordFailure(model: string, failure: { type: 'GateFailed' | 'Failed'; actor: string; reason: string; version?: number; details?: Record<string, unknown> }): Promise<RegistryEvent>;
+  pointers(model: string): Promise<Pointers>;
+  history(model: string): Promise<RegistryEvent[]>;
+}
