@@ -1,5 +1,5 @@
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { REQUIRED_TAG_KEYS } from './contract';
+import { COST_TAG_KEYS, MODEL_TAG_KEY, REQUIRED_TAG_KEYS } from './contract';
 
 /** What `npm start` reports for one stack. */
 export interface StackSummary {
@@ -34,18 +34,18 @@ export function resourceTags(resource: TemplateResource): Record<string, unknown
 /** Summarizes one stack template. */
 export function summarizeTemplate(stackName: string, template: { Resources?: Record<string, TemplateResource> }): StackSummary {
   const resources = Object.values(template.Resources ?? {});
-  const values: Record<string, Set<string>> = Object.fromEntries(REQUIRED_TAG_KEYS.map((k) => [k, new Set<string>()]));
+  const values: Record<string, Set<string>> = Object.fromEntries(COST_TAG_KEYS.map((k) => [k, new Set<string>()]));
   let taggedCount = 0;
   for (const resource of resources) {
     const tags = resourceTags(resource);
     if (REQUIRED_TAG_KEYS.every((k) => tags[k] !== undefined)) taggedCount++;
-    for (const key of REQUIRED_TAG_KEYS) if (typeof tags[key] === 'string') values[key]!.add(tags[key] as string);
+    for (const key of COST_TAG_KEYS) if (typeof tags[key] === 'string') values[key]!.add(tags[key] as string);
   }
   return {
     stackName,
     resourceCount: resources.length,
     taggedCount,
-    tagValues: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [...v].sort()])),
+    tagValues: Object.fromEntries(Object.entries(values).filter(([k, v]) => v.size > 0 || k !== MODEL_TAG_KEY).map(([k, v]) => [k, [...v].sort()])),
   };
 }
 

@@ -56,6 +56,7 @@ export class DataStack extends Stack {
       encryptionKey: this.key,
       offlineBucket: this.lake.features,
       databaseName: `gantry_${config.name.replace(/-/g, '_')}_features`,
+      groups: config.featureGroups,
       removalPolicy,
     });
     this.registry = new ModelRegistry(this, 'Registry', { encryptionKey: this.key, removalPolicy });

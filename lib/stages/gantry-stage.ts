@@ -2,8 +2,10 @@ import { AspectPriority, Aspects, Stage, Tags, type StageProps } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import { RequiredTagsAspect } from '../aspects/required-tags';
 import type { StageConfig } from '../config';
-import { REQUIRED_TAG_KEYS, type RequiredTagKey } from '../contract';
+import { MODEL_TAG_KEY, REQUIRED_TAG_KEYS, type RequiredTagKey } from '../contract';
 import { DataStack } from '../stacks/data-stack';
+import { ModelStack } from '../stacks/model-stack';
+import { RuntimeStack } from '../stacks/runtime-stack';
 
 export interface GantryStageProps extends StageProps {
   /** The validated stage config. */
@@ -19,6 +21,9 @@ export function stageTags(config: StageConfig): Record<RequiredTagKey, string> {
 export class GantryStage extends Stage {
   public readonly config: StageConfig;
   public readonly data: DataStack;
+  public readonly runtime: RuntimeStack;
+  /** One stack per model definition, by model name. */
+  public readonly models: ReadonlyMap<string, ModelStack>;
 
   constructor(scope: Construct, id: string, props: GantryStageProps) {
     super(scope, id, { ...props, env: props.env ?? { account: props.config.account, region: props.config.region } });
@@ -31,6 +36,28 @@ export class GantryStage extends Stage {
       terminationProtection: props.config.removalPolicy === 'retain',
       config: props.config,
     });
+
+    this.runtime = new RuntimeStack(this, 'Runtime', {
+      stackName: stackName('runtime'),
+      description: `Gantry ${props.config.name}: Lambda functions shared by every model`,
+      data: this.data,
+    });
+    const models = new Map<string, ModelStack>();
+    for (const model of props.config.models) {
+      // The id is the model name: stable, and unique because the config refuses duplicates.
+      const stack = new ModelStack(this, `Model-${model.name}`, {
+        stackName: stackName(`model-${model.name}`),
+        description: `Gantry ${props.config.name}: model ${model.name}`,
+        stage: props.config,
+        model,
+      });
+      Tags.of(stack).add(MODEL_TAG_KEY, model.name);
+      // The owning team pays for its model's resources.
+      Tags.of(stack).add('Team', model.ownerTeam);
+      Aspects.of(stack).add(new RequiredTagsAspect([MODEL_TAG_KEY]), { priority: AspectPriority.READONLY });
+      models.set(model.name, stack);
+    }
+    this.models = models;
 
     for (const [key, value] of Object.entries(stageTags(props.config))) Tags.of(this).add(key, value);
     Aspects.of(this).add(new RequiredTagsAspect(REQUIRED_TAG_KEYS), { priority: AspectPriority.READONLY });

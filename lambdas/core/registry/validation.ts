@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
+import * as z from 'zod/mini';
 import type { RegisterInput } from './model';
 
 /** Thrown for a registration request that does not validate; `issues` name each bad field. */
@@ -9,39 +10,49 @@ export class InvalidRegistrationError extends Error {
   }
 }
 
-const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be an s3://bucket/key URI');
+const s3Uri = z.string().check(z.regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be an s3://bucket/key URI'));
 
-export const modelNameSchema = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be a kebab-case model name').max(32);
+export const modelNameSchema = z.string().check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be a kebab-case model name'), z.maxLength(32, 'must be at most 32 characters'));
 
 const registerSchema = z.strictObject({
   model: modelNameSchema,
   artifactUri: s3Uri,
-  imageUri: z.string().regex(/^[\w.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/, 'must be a container image URI (registry/repository:tag)'),
-  metrics: z.record(z.string().min(1), z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
-  hyperparameters: z.record(z.string().min(1), z.string()).default({}),
-  dataInputs: z
-    .array(
+  imageUri: z.string().check(z.regex(/^[\w.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/, 'must be a container image URI (registry/repository:tag)')),
+  metrics: z._default(z.record(z.string().check(z.minLength(1)), z.number().check(z.refine(Number.isFinite, 'must be a finite number'))), {}),
+  hyperparameters: z._default(z.record(z.string().check(z.minLength(1)), z.string()), {}),
+  dataInputs: z._default(
+    z.array(
       z.strictObject({
         uri: s3Uri,
-        versionId: z.string().min(1).optional(),
-        sha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be a hex sha256').optional(),
+        versionId: z.optional(z.string().check(z.minLength(1))),
+        sha256: z.optional(z.string().check(z.regex(/^[a-f0-9]{64}$/, 'must be a hex sha256'))),
       }),
-    )
-    .default([]),
-  trainingJobArn: z.string().regex(/^arn:aws[\w-]*:sagemaker:[a-z0-9-]+:\d{12}:training-job\/.+$/, 'must be a SageMaker training job ARN').optional(),
-  baselineUri: s3Uri.optional(),
-  compiledArtifactUri: s3Uri.optional(),
-  createdBy: z.string().min(1).max(2048),
+    ),
+    [],
+  ),
+  trainingJobArn: z.optional(z.string().check(z.regex(/^arn:aws[\w-]*:sagemaker:[a-z0-9-]+:\d{12}:training-job\/.+$/, 'must be a SageMaker training job ARN'))),
+  baselineUri: z.optional(s3Uri),
+  compiledArtifactUri: z.optional(s3Uri),
+  createdBy: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(2048)),
 });
 
 /** Validates an untrusted registration request. @throws InvalidRegistrationError */
 export function parseRegisterInput(raw: unknown): RegisterInput {
-  const result = registerSchema.safeParse(raw);
+  const result = registerSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     throw new InvalidRegistrationError(
-      result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.message}`),
+      result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${describeIssue(i)}`),
       { cause: result.error },
     );
   }
   return result.data;
+}
+
+/** A readable message for an issue; zod/mini carries no English messages of its own. */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}${issue.input === undefined ? ' (missing)' : `, got ${issue.input === null ? 'null' : typeof issue.input}`}`;
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'too_small' || issue.code === 'too_big') return issue.message === 'Invalid input' ? `is ${issue.code.replace('_', ' ')} (limit ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)})` : issue.message;
+  return issue.message;
 }

@@ -4,7 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { REGISTRY_TABLE } from '../../contract';
-import { secureTableProps } from '../table-defaults';
+import { grantTableAccess, secureTableProps } from '../table-defaults';
 
 export interface ModelRegistryProps {
   /** Key that encrypts the table. */
@@ -23,9 +23,11 @@ export interface ModelRegistryProps {
  */
 export class ModelRegistry extends Construct {
   public readonly table: dynamodb.Table;
+  private readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps) {
     super(scope, id);
+    this.key = props.encryptionKey;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: REGISTRY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: REGISTRY_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
@@ -40,11 +42,11 @@ export class ModelRegistry extends Construct {
 
   /** Lets a principal read versions, pointers and history. */
   grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grantReadData(grantee);
+    return grantTableAccess({ table: this.table, key: this.key, grantee, write: false, indexes: [REGISTRY_TABLE.index.name] });
   }
 
   /** Lets a principal register versions and change their status and pointers. */
   grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grantReadWriteData(grantee);
+    return grantTableAccess({ table: this.table, key: this.key, grantee, write: true, indexes: [REGISTRY_TABLE.index.name] });
   }
 }

@@ -58,7 +58,35 @@ describe('FeatureStore', () => {
         .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
     expect(actionsOf('Reader')).toContain('dynamodb:BatchGetItem');
     expect(actionsOf('Reader')).not.toContain('dynamodb:PutItem');
-    expect(actionsOf('Writer')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 's3:PutObject']));
+    expect(actionsOf('Writer')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:PutObject', 'kms:GenerateDataKey']));
+    expect(actionsOf('Writer').filter((a: string) => a.startsWith('dynamodb:') && a.includes('*'))).toEqual([]);
+  });
+
+  it('defines a Glue table per feature group over its offline prefix, with date partition projection', () => {
+    const template = Template.fromStack(
+      build({ groups: [{ name: 'customer-activity', features: [{ name: 'tenure_months', type: 'bigint' }, { name: 'plan_tier', type: 'string' }] }] }).stack,
+    );
+    template.resourceCountIs('AWS::Glue::Table', 1);
+    template.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: 'gantry_test_features',
+      TableInput: {
+        Name: 'customer_activity',
+        TableType: 'EXTERNAL_TABLE',
+        PartitionKeys: [{ Name: 'event_date', Type: 'string' }],
+        Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.event_date.type': 'date', 'projection.event_date.format': 'yyyy-MM-dd' }),
+        StorageDescriptor: {
+          Location: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Offline') }, '/offline/customer_activity/']] },
+          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+          Columns: [
+            { Name: 'entity_id', Type: 'string' },
+            { Name: 'event_time', Type: 'string' },
+            { Name: 'write_time', Type: 'string' },
+            { Name: 'tenure_months', Type: 'bigint' },
+            { Name: 'plan_tier', Type: 'string' },
+          ],
+        },
+      },
+    });
   });
 
   it('throws when the database name is not one Athena accepts', () => {
