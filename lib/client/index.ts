@@ -1,0 +1,32 @@
+/**
+ * Gantry's application client: call a model by name and get its predictions, the variant
+ * that answered and the model version.
+ *
+ * ```ts
+ * const gantry = GantryClient.fromStage('prod', { models: ['churn'], features: onlineStore });
+ * const { predictions, modelVersion } = await gantry.predict({ model: 'churn', entityIds: ['c-42'] });
+ * ```
+ *
+ * Run-time code: it depends on the AWS SDK v3 and the Gantry contract only.
+ */
+export {
+  GantryClient,
+  type FromStageOptions,
+  type GantryClientOptions,
+  type GantryClientSettings,
+  type PredictRequest,
+  type PredictResult,
+} from './gantry-client';
+export {
+  EndpointUnavailableError,
+  GantryClientError,
+  InvalidInputError,
+  MissingFeaturesError,
+  ModelInvocationError,
+  ServingContractError,
+  UnknownModelError,
+} from './errors';
+export type { CatalogSource, ModelCatalog } from './catalog';
+export type { ContentType, CsvCell, FeatureRecord, JsonValue } from './serialization';
+export type { ModelServingContract } from '../contract';
+export type { FeatureValue, GetResult, OnlineFeatureReader, OnlineRow } from '../../lambdas/core/features/types';
