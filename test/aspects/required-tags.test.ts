@@ -51,9 +51,12 @@ describe('cost tags on a whole stage', () => {
   it.each(['dev', 'prod'])('every taggable resource of %s carries the four tags with the stage values', (name) => {
     const { app, stage } = testStage(name);
     const assembly = app.synth().getNestedAssembly(stage.artifactId);
-    const expected = { CostCenter: stage.config.tags.costCenter, Team: stage.config.tags.team, Project: stage.config.tags.project, Environment: stage.config.tags.environment };
+    const stageTags = { CostCenter: stage.config.tags.costCenter, Team: stage.config.tags.team, Project: stage.config.tags.project, Environment: stage.config.tags.environment };
     let tagged = 0;
     for (const stack of assembly.stacks) {
+      // A model's resources are billed to its owning team, and carry the Model tag.
+      const model = stage.config.models.find((m) => stack.stackName === `gantry-${name}-model-${m.name}`);
+      const expected = model ? { ...stageTags, Team: model.ownerTeam, Model: model.name } : stageTags;
       for (const [logicalId, resource] of Object.entries(stack.template.Resources as Record<string, { Type: string; Properties?: { Tags?: unknown } }>)) {
         if (resource.Properties?.Tags === undefined) continue;
         expect(resourceTags(resource), `${stack.stackName}/${logicalId}`).toMatchObject(expected);
