@@ -30,3 +30,5 @@ export type { CatalogSource, ModelCatalog } from './catalog';
 export type { ContentType, CsvCell, FeatureRecord, JsonValue } from './serialization';
 export type { ModelServingContract } from '../contract';
 export type { FeatureValue, GetResult, OnlineFeatureReader, OnlineRow } from '../../lambdas/core/features/types';
+/** The DynamoDB-backed online feature reader to pass as `features`. */
+export { DynamoOnlineFeatureStore, type DynamoOnlineFeatureStoreProps } from '../../lambdas/adapters/online-feature-store';

@@ -10,7 +10,7 @@ import {
   type Projection,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { uniqueName } from './engines';
+import { uniqueName } from './names';
 
 /** The part of a synthesized template these helpers read (e.g. `Template.fromStack(stack).toJSON()`). */
 export interface CfnTemplate {
