@@ -5,8 +5,8 @@
 import { BatchGetItemCommand, CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { DynamoOnlineFeatureStore } from '../lambdas/adapters/online-feature-store';
-import type { FeatureGroupSpec } from '../lambdas/core/features/types';
 import { GantryClient } from '../lib/client';
+import { featureGroupSpecs, loadStageConfig } from '../lib/config';
 import { FEATURE_TABLE } from '../lib/contract';
 import { FakeSageMakerRuntime } from '../test/support/fake-sagemaker-runtime';
 import { startDynamo, stopEngine } from '../test/support/local-engines';
@@ -15,15 +15,8 @@ const ENTITIES = 10_000;
 const PER_PREDICT = 100;
 const WARMUP = 30;
 const ROUNDS = 300;
-const GROUP: FeatureGroupSpec = {
-  name: 'customer-activity',
-  ttlSeconds: 30 * 86_400,
-  features: [
-    { name: 'tenure_months', type: 'bigint' },
-    { name: 'monthly_spend', type: 'double' },
-    { name: 'plan_tier', type: 'string' },
-  ],
-};
+// The shipped dev stage's feature group: the churn model's features.
+const GROUP = featureGroupSpecs(loadStageConfig('dev')).find((g) => g.name === 'customer-activity')!;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -74,7 +67,7 @@ async function main(): Promise<void> {
     const store = new DynamoOnlineFeatureStore({ client: dynamo, tableName, groups: [GROUP] });
     const eventTime = new Date(Date.now() - 60_000).toISOString();
     const put = await store.put(
-      Array.from({ length: ENTITIES }, (_, i) => ({ entityId: `c-${i}`, group: GROUP.name, eventTime, values: { tenure_months: i % 60, monthly_spend: (i % 200) + 0.5, plan_tier: i % 3 === 0 ? 'gold' : 'basic' } })),
+      Array.from({ length: ENTITIES }, (_, i) => ({ entityId: `c-${i}`, group: GROUP.name, eventTime, values: { tenure_months: i % 60, monthly_spend: (i % 200) + 0.5, support_tickets_30d: i % 4, logins_30d: i % 31, plan_tier: i % 3 === 0 ? 'gold' : 'basic' } })),
     );
     if (put.written !== ENTITIES) throw new Error(`seeded ${put.written} of ${ENTITIES} rows`);
 
@@ -86,7 +79,7 @@ async function main(): Promise<void> {
       runtime,
       features: store,
     });
-    const body = new TextEncoder().encode(Array.from({ length: PER_PREDICT }, (_, i) => `${i},1.5,gold`).join('\n'));
+    const body = new TextEncoder().encode(Array.from({ length: PER_PREDICT }, (_, i) => `${i},1.5,0,3,gold`).join('\n'));
     const floor = async () => {
       await dynamo.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: sampleIds().map((id) => ({ entityId: { S: id }, featureGroup: { S: GROUP.name } })) } } }));
       await runtime.send(new InvokeEndpointCommand({ EndpointName: 'gantry-bench-churn', ContentType: 'text/csv', Accept: 'text/csv', Body: body }));

@@ -1,3 +1,4 @@
+import type { FeatureGroupSpec } from '../../lambdas/core/features/types';
 import { ConfigError, problemsFromZod } from './errors';
 import { stageSchema, type StageConfig, type StageConfigInput } from './schema';
 import { dev } from './stages/dev';
@@ -33,6 +34,11 @@ export function loadStageConfig(stage: string): StageConfig {
     throw new ConfigError(stage, [{ path: 'stage', message: `unknown stage; known stages: ${Object.keys(STAGES).join(', ')}`, value: stage }]);
   }
   return parseStageConfig(raw, stage);
+}
+
+/** A stage's feature groups in the shape the run-time feature store takes (TTL in seconds). */
+export function featureGroupSpecs(config: StageConfig): FeatureGroupSpec[] {
+  return config.featureGroups.map((g) => ({ name: g.name, ttlSeconds: g.ttlDays * 86_400, features: g.features }));
 }
 
 /** Every shipped stage, validated. */

@@ -90,8 +90,21 @@ function lookup(name: string, use: InstanceUse): InstanceSpec {
   return found;
 }
 
+/** What every instance type class has: its spec, its name, and its name as a string. */
+abstract class InstanceType {
+  protected constructor(readonly spec: InstanceSpec) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  toString(): string {
+    return this.spec.name;
+  }
+}
+
 /** An instance type for SageMaker training jobs. */
-export class TrainingInstance {
+export class TrainingInstance extends InstanceType {
   static readonly ML_G5_2XLARGE = TrainingInstance.of('ml.g5.2xlarge');
   static readonly ML_G5_12XLARGE = TrainingInstance.of('ml.g5.12xlarge');
   static readonly ML_P4D_24XLARGE = TrainingInstance.of('ml.p4d.24xlarge');
@@ -102,43 +115,23 @@ export class TrainingInstance {
     return new TrainingInstance(lookup(name, 'training'));
   }
 
-  private constructor(readonly spec: InstanceSpec) {}
-
-  get name(): string {
-    return this.spec.name;
-  }
-
   get isGpu(): boolean {
     return this.spec.accelerator === 'nvidia-gpu';
-  }
-
-  toString(): string {
-    return this.spec.name;
   }
 }
 
 /** An instance type for SageMaker Processing jobs. */
-export class ProcessingInstance {
+export class ProcessingInstance extends InstanceType {
   static readonly ML_M5_XLARGE = ProcessingInstance.of('ml.m5.xlarge');
 
   /** @throws UnknownInstanceTypeError when the type is unknown or cannot run processing jobs. */
   static of(name: string): ProcessingInstance {
     return new ProcessingInstance(lookup(name, 'processing'));
   }
-
-  private constructor(readonly spec: InstanceSpec) {}
-
-  get name(): string {
-    return this.spec.name;
-  }
-
-  toString(): string {
-    return this.spec.name;
-  }
 }
 
 /** An instance type for SageMaker real-time endpoints. */
-export class InferenceInstance {
+export class InferenceInstance extends InstanceType {
   static readonly ML_INF2_XLARGE = InferenceInstance.of('ml.inf2.xlarge');
   static readonly ML_G5_XLARGE = InferenceInstance.of('ml.g5.xlarge');
   static readonly ML_M5_LARGE = InferenceInstance.of('ml.m5.large');
@@ -146,15 +139,5 @@ export class InferenceInstance {
   /** @throws UnknownInstanceTypeError when the type is unknown or cannot serve. */
   static of(name: string): InferenceInstance {
     return new InferenceInstance(lookup(name, 'inference'));
-  }
-
-  private constructor(readonly spec: InstanceSpec) {}
-
-  get name(): string {
-    return this.spec.name;
-  }
-
-  toString(): string {
-    return this.spec.name;
   }
 }

@@ -3,6 +3,8 @@
 export {};
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
+// Handlers log through Powertools; the tests assert on results, not on log lines.
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_REGION = 'us-east-1';
 // Always the dummy keys, never a developer's real ones: nothing under test may reach AWS.
 // s3rver only accepts the access key id S3RVER (it does not check SigV4 signatures), and

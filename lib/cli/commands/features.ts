@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { S3OfflineFeatureStore } from '../../../lambdas/adapters/offline-feature-store';
 import { DynamoOnlineFeatureStore } from '../../../lambdas/adapters/online-feature-store';
 import { FeatureStore } from '../../../lambdas/core/features/feature-store';
-import type { FeatureGroupSpec, RejectedRow } from '../../../lambdas/core/features/types';
-import { DEFAULT_STAGE, loadStageConfig } from '../../config';
+import type { RejectedRow } from '../../../lambdas/core/features/types';
+import { DEFAULT_STAGE, featureGroupSpecs, loadStageConfig } from '../../config';
 import { ENV, PARAMETER_KEYS } from '../../contract';
 import { parseFlags, required, UsageError } from '../args';
 import { resolveName, type CliClients, type CliIo } from '../context';
@@ -21,11 +21,6 @@ The online table: --feature-table, GANTRY_FEATURE_TABLE, or --stage (SSM); the o
 \`put\` exits 1 when any row was rejected; the JSON result lists each with its line number.`;
 
 const NAME_OPTIONS = { 'feature-table': { type: 'string' }, 'features-bucket': { type: 'string' } } as const;
-
-/** The stage's feature groups as the run-time store takes them. */
-function groupSpecs(stage: string): FeatureGroupSpec[] {
-  return loadStageConfig(stage).featureGroups.map((g) => ({ name: g.name, ttlSeconds: g.ttlDays * 86_400, features: g.features }));
-}
 
 function stageOf(values: Record<string, unknown>, io: CliIo): string {
   return typeof values.stage === 'string' ? values.stage : (io.env[ENV.stage] ?? DEFAULT_STAGE);
@@ -63,7 +58,7 @@ export async function featuresCommand(command: string | undefined, args: readonl
       const group = required(values, 'group');
       const file = required(values, 'file');
       const stage = stageOf(values, io);
-      const groups = groupSpecs(stage);
+      const groups = featureGroupSpecs(loadStageConfig(stage));
       if (!groups.some((g) => g.name === group)) throw new UsageError(`--group ${group} is not a feature group of stage ${stage}; known: ${groups.map((g) => g.name).join(', ') || '(none)'}`);
       let text: string;
       try {
