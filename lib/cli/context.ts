@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parameterName } from '../contract';
 import { UsageError } from './args';
@@ -16,13 +17,16 @@ export interface CliClients {
   dynamo(): DynamoDBClient;
   s3(): S3Client;
   ssm(): SSMClient;
+  sfn(): SFNClient;
 }
 
 export function defaultClients(): CliClients {
   let dynamo: DynamoDBClient | undefined;
   let s3: S3Client | undefined;
   let ssm: SSMClient | undefined;
+  let sfn: SFNClient | undefined;
   return {
+    sfn: () => (sfn ??= new SFNClient({})),
     dynamo: () => (dynamo ??= new DynamoDBClient({})),
     // Path-style works with every S3-compatible endpoint a user may point AWS_ENDPOINT_URL_S3 at.
     s3: () => (s3 ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) })),
@@ -35,12 +39,12 @@ export function defaultClients(): CliClients {
  * parameter the stage publishes (`--stage S`). Names what to set when none is there.
  */
 export async function resolveName(
-  options: { flag: string; flagValue: unknown; envVar: string; parameterKey: string; stage: unknown },
+  options: { flag: string; flagValue: unknown; envVar?: string; parameterKey: string; stage: unknown },
   io: CliIo,
   clients: CliClients,
 ): Promise<string> {
   if (typeof options.flagValue === 'string' && options.flagValue !== '') return options.flagValue;
-  const fromEnv = io.env[options.envVar];
+  const fromEnv = options.envVar === undefined ? undefined : io.env[options.envVar];
   if (fromEnv) return fromEnv;
   if (typeof options.stage === 'string' && options.stage !== '') {
     const name = parameterName(options.stage, options.parameterKey);
@@ -52,5 +56,5 @@ export async function resolveName(
     }
     throw new UsageError(`SSM parameter ${name} is empty`);
   }
-  throw new UsageError(`no table or bucket given: pass --${options.flag}, set ${options.envVar}, or pass --stage to read it from SSM`);
+  throw new UsageError(`no ${options.flag} given: pass --${options.flag}${options.envVar ? `, set ${options.envVar}` : ''}, or pass --stage to read it from SSM`);
 }

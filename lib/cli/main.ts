@@ -3,6 +3,7 @@ import { RegistryError } from '../../lambdas/core/registry/model';
 import { UsageError } from './args';
 import { featuresCommand, FEATURES_HELP } from './commands/features';
 import { registryCommand, REGISTRY_HELP } from './commands/registry';
+import { trainCommand, TRAIN_HELP } from './commands/train';
 import { defaultClients, type CliClients, type CliIo } from './context';
 
 export const HELP = `gantry: operate Gantry's ML platform (registry, feature store, ...)
@@ -12,6 +13,8 @@ Usage: gantry <group> <command> [flags]
 ${REGISTRY_HELP}
 
 ${FEATURES_HELP}
+
+${TRAIN_HELP}
 
 Every command takes --json (machine-readable output on stdout) and --stage S (read resource
 names from the stage's SSM parameters). The SDK's variables apply: AWS_REGION, AWS_PROFILE,
@@ -27,7 +30,7 @@ export async function run(argv: readonly string[], io: CliIo, clients: CliClient
       return 0;
     }
     if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
-      io.stdout(`${group === 'registry' ? REGISTRY_HELP : group === 'features' ? FEATURES_HELP : HELP}\n`);
+      io.stdout(`${group === 'registry' ? REGISTRY_HELP : group === 'features' ? FEATURES_HELP : group === 'train' ? TRAIN_HELP : HELP}\n`);
       return 0;
     }
     switch (group) {
@@ -35,8 +38,10 @@ export async function run(argv: readonly string[], io: CliIo, clients: CliClient
         return await registryCommand(command, rest, io, clients);
       case 'features':
         return await featuresCommand(command, rest, io, clients);
+      case 'train':
+        return await trainCommand(argv.slice(1), io, clients);
       default:
-        throw new UsageError(`unknown command group "${group}"; try: registry, features (gantry --help)`);
+        throw new UsageError(`unknown command group "${group}"; try: registry, features, train (gantry --help)`);
     }
   } catch (error) {
     return report(error, io);

@@ -133,6 +133,8 @@ const SERVERLESS_MEMORY = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 const servingSchema = z.strictObject({
   /** @default 'inf2' */
   target: z.enum(['inf2', 'gpu', 'cpu', 'serverless']).default('inf2'),
+  /** Inference image (e.g. a Neuron DLC for inf2). @default - the training image */
+  image: ecrImageUri.optional(),
   /** Instance type; not used for serverless. @default 'ml.inf2.xlarge' for inf2, 'ml.g5.xlarge' for gpu, 'ml.m5.large' for cpu */
   instanceType: instanceType('inference').optional(),
   /** @default 1 */

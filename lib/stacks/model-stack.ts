@@ -1,35 +1,137 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ModelConfig, StageConfig } from '../config';
-import { endpointName, modelParameterKey, type ModelServingContract } from '../contract';
+import { COST_TAG_KEYS, endpointName, modelParameterKey, MODEL_TAG_KEY, type ModelServingContract } from '../contract';
+import { trainingParameterKeyOf } from '../contract/parameters';
+import type { TrainingInput } from '../contract/pipeline';
+import { ModelCode } from '../constructs/model-code/model-code';
 import { PublishedNames } from '../constructs/published-names/published-names';
+import { SageMakerJobRole } from '../constructs/sagemaker-job-role/sagemaker-job-role';
+import { TrainingPipeline } from '../constructs/training-pipeline/training-pipeline';
+import { acknowledgeWildcardResource } from '../nag';
+import type { DataStack } from './data-stack';
+import type { RuntimeStack } from './runtime-stack';
 
 export interface ModelStackProps extends StackProps {
   readonly stage: StageConfig;
   readonly model: ModelConfig;
+  readonly data: DataStack;
+  readonly runtime: RuntimeStack;
 }
 
 /**
- * One model's stack (stateless). It publishes the model's serving contract for the application
- * client; the training and deploy workflows, alarms and schedules of later issues join it.
+ * One model's stack (stateless): its training pipeline with its triggers, its SNS topic, its
+ * SageMaker job role and code, and the serving contract the application client reads.
  */
 export class ModelStack extends Stack {
   public readonly model: ModelConfig;
   /** What applications need to call the model, as published in SSM. */
   public readonly servingContract: ModelServingContract;
+  /** Failures and approvals of this model are published here. */
+  public readonly topic: sns.Topic;
+  public readonly pipeline: TrainingPipeline;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
-    this.model = props.model;
+    const { model, stage, data, runtime } = props;
+    this.model = model;
     this.servingContract = {
-      model: props.model.name,
-      endpointName: endpointName(props.stage.name, props.model.name),
-      contentType: props.model.serving.contentType,
-      ...(props.model.features ? { features: { group: props.model.features.group, names: props.model.features.features } } : {}),
+      model: model.name,
+      endpointName: endpointName(stage.name, model.name),
+      contentType: model.serving.contentType,
+      ...(model.features ? { features: { group: model.features.group, names: model.features.features } } : {}),
     };
+
+    this.topic = new sns.Topic(this, 'Topic', { displayName: `Gantry ${stage.name} ${model.name}`, masterKey: data.key, enforceSSL: true });
+    for (const email of stage.budgets.subscriberEmails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+
+    const code = new ModelCode(this, 'Code', { entryPoint: model.training.entryPoint, preprocessScript: model.preprocessing.script });
+    const jobRole = new SageMakerJobRole(this, 'JobRole', {
+      model: model.name,
+      key: data.key,
+      readBuckets: [data.lake.curated, data.lake.raw],
+      writeBuckets: [data.lake.artifacts],
+      images: [model.training.image, model.preprocessing.image],
+    });
+    code.grantRead(jobRole.role);
+
+    const group = stage.featureGroups.find((g) => g.name === model.features?.group);
+    this.pipeline = new TrainingPipeline(this, 'Training', {
+      model,
+      stageName: stage.name,
+      costTags: this.costTags(stage, model),
+      storage: {
+        artifacts: data.lake.artifacts,
+        curated: data.lake.curated,
+        key: data.key,
+        jobRole: jobRole.role,
+        sourceDirUri: code.sourceDir.s3ObjectUrl,
+        preprocessScriptUri: code.preprocessScript.s3ObjectUrl,
+        preprocessScriptName: code.preprocessScriptName,
+      },
+      functions: runtime.pipelineFunctions,
+      topic: this.topic,
+      ...(model.features && group
+        ? { baselineFeatures: model.features.features.map((name) => ({ name, kind: ['double', 'bigint'].includes(group.features.find((f) => f.name === name)!.type) ? ('numeric' as const) : ('categorical' as const) })) }
+        : {}),
+    });
+    const stateMachine = this.pipeline.stateMachine;
+    for (const fn of Object.values(runtime.pipelineFunctions)) acknowledgeWildcardResource(stateMachine.role, `${fn.functionArn}:*`, 'Step Functions invokes the function by ARN; CDK grants its versions and aliases too.');
+    Validations.of(stateMachine.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: "CDK's publish grant on the KMS-encrypted topic; the key is the stage's own key." });
+
+    this.addTriggers(model, data, stateMachine);
+
     new PublishedNames(this, 'Names', {
-      stageName: props.stage.name,
-      values: { [modelParameterKey(props.model.name)]: JSON.stringify(this.servingContract) },
+      stageName: stage.name,
+      values: {
+        [modelParameterKey(model.name)]: JSON.stringify(this.servingContract),
+        [trainingParameterKeyOf(model.name)]: stateMachine.stateMachineArn,
+      },
+    });
+  }
+
+  /** The five tags the workflows pass to SageMaker (CloudFormation cannot tag run-time jobs). */
+  private costTags(stage: StageConfig, model: ModelConfig): Record<string, string> {
+    const tags: Record<(typeof COST_TAG_KEYS)[number], string> = {
+      CostCenter: stage.tags.costCenter,
+      Team: model.ownerTeam,
+      Project: stage.tags.project,
+      Environment: stage.tags.environment,
+      [MODEL_TAG_KEY]: model.name,
+    };
+    return tags;
+  }
+
+  /** A schedule, new curated data under `<model>/`, and drift events start training. */
+  private addTriggers(model: ModelConfig, data: DataStack, stateMachine: TrainingPipeline['stateMachine']): void {
+    const start = (reason: TrainingInput['reason'], extra: Partial<TrainingInput> = {}) => ({ reason, ...extra });
+    if (model.training.schedule) {
+      new scheduler.Schedule(this, 'TrainingSchedule', {
+        description: `Retrains ${model.name}`,
+        schedule: scheduler.ScheduleExpression.expression(model.training.schedule),
+        target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, { input: scheduler.ScheduleTargetInput.fromObject(start('schedule')) }),
+      });
+    }
+    new events.Rule(this, 'NewDataRule', {
+      description: `New objects under ${model.name}/ in the curated bucket retrain ${model.name}`,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [data.lake.curated.bucketName] }, object: { key: [{ prefix: `${model.name}/` }] } },
+      },
+      targets: [new eventTargets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(start('new-data', { dataUri: `s3://${data.lake.curated.bucketName}/${model.name}/` })) })],
+    });
+    new events.Rule(this, 'DriftRule', {
+      description: `Drift detected on ${model.name} retrains it`,
+      eventPattern: { source: ['gantry.drift'], detailType: ['DriftDetected'], detail: { model: [model.name] } },
+      enabled: model.drift.retrainOnDrift,
+      targets: [new eventTargets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(start('drift')) })],
     });
   }
 }

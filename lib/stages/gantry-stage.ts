@@ -50,6 +50,8 @@ export class GantryStage extends Stage {
         description: `Gantry ${props.config.name}: model ${model.name}`,
         stage: props.config,
         model,
+        data: this.data,
+        runtime: this.runtime,
       });
       Tags.of(stack).add(MODEL_TAG_KEY, model.name);
       // The owning team pays for its model's resources.

@@ -28,6 +28,8 @@ export interface DataInput {
   readonly uri: string;
   readonly versionId?: string;
   readonly sha256?: string;
+  /** The object's ETag when it was read (a content fingerprint for unversioned buckets). */
+  readonly etag?: string;
 }
 
 /** What a caller supplies to register a version. */

@@ -26,6 +26,7 @@ const registerSchema = z.strictObject({
         uri: s3Uri,
         versionId: z.optional(z.string().check(z.minLength(1))),
         sha256: z.optional(z.string().check(z.regex(/^[a-f0-9]{64}$/, 'must be a hex sha256'))),
+        etag: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
       }),
     ),
     [],

@@ -1,5 +1,10 @@
 import type { ModelConfigInput, StageConfigInput } from '../schema';
 
+/** AWS Deep Learning Container for PyTorch on Inferentia2 (Neuron), us-east-1. */
+export const NEURON_INFERENCE_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference-neuronx:2.5.1-neuronx-py310-sdk2.21.0-ubuntu22.04';
+/** AWS Deep Learning Container for PyTorch CPU inference, us-east-1 (serverless endpoints). */
+export const CPU_INFERENCE_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.5.1-cpu-py311-ubuntu22.04-sagemaker';
+
 /** The online features the churn model reads, per customer. */
 export const customerActivity: NonNullable<StageConfigInput['featureGroups']>[number] = {
   name: 'customer-activity',
@@ -49,7 +54,7 @@ export function churnModel(overrides: Partial<Pick<ModelConfigInput, 'serving' |
       tolerance: 0.005,
       thresholds: { auc: { min: 0.7 }, logloss: { max: 0.6 } },
     },
-    serving: overrides.serving ?? { target: 'inf2', instanceType: 'ml.inf2.xlarge' },
+    serving: overrides.serving ?? { target: 'inf2', instanceType: 'ml.inf2.xlarge', image: NEURON_INFERENCE_IMAGE },
     drift: overrides.drift,
   };
 }

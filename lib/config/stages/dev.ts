@@ -1,4 +1,4 @@
-import { churnModel, customerActivity } from '../models/churn';
+import { churnModel, CPU_INFERENCE_IMAGE, customerActivity } from '../models/churn';
 import type { StageConfigInput } from '../schema';
 
 /**
@@ -20,7 +20,7 @@ export const dev: StageConfigInput = {
   featureGroups: [customerActivity],
   models: [
     churnModel({
-      serving: { target: 'serverless', serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
+      serving: { target: 'serverless', image: CPU_INFERENCE_IMAGE, serverless: { memorySizeMb: 2048, maxConcurrency: 5 } },
     }),
   ],
 };

@@ -1,4 +1,4 @@
-import { churnModel, customerActivity } from '../models/churn';
+import { churnModel, customerActivity, NEURON_INFERENCE_IMAGE } from '../models/churn';
 import type { StageConfigInput } from '../schema';
 
 /**
@@ -25,6 +25,7 @@ export const prod: StageConfigInput = {
       serving: {
         target: 'inf2',
         instanceType: 'ml.inf2.xlarge',
+        image: NEURON_INFERENCE_IMAGE,
         autoscaling: { minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 200 },
         dataCaptureSamplingPercent: 20,
         strategy: 'canary',

@@ -1,5 +1,6 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { execFile } from 'node:child_process';
@@ -51,7 +52,7 @@ describe('gantry CLI', () => {
     ({ tableName: featureTable } = await localFeatureTable(dynamo));
     featuresBucket = uniqueName('features');
     await s3.send(new CreateBucketCommand({ Bucket: featuresBucket }));
-    clients = { dynamo: () => dynamo, s3: () => s3, ssm: () => ssm };
+    clients = { dynamo: () => dynamo, s3: () => s3, ssm: () => ssm, sfn: () => new SFNClient({ region: 'us-east-1' }) };
   });
 
   afterAll(() => {

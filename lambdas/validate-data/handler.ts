@@ -1,0 +1,45 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import * as z from 'zod/mini';
+import type { ValidateDataResult } from '../../lib/contract/pipeline';
+import { modelNameSchema } from '../core/registry/validation';
+import { parseEvent } from '../shared/invalid-event';
+import { logger, tracer } from '../shared/observability';
+import { inspectData, type InspectOptions } from './inspect-data';
+
+/**
+ * The training pipeline's first step: the input data must exist and hold at least one
+ * non-empty object. Throws `DataNotFoundError` or `EmptyDataError` (names from
+ * PIPELINE_ERRORS, which the pipeline catches), or `InvalidEventError` for a bad event.
+ * On success it pins up to 100 objects (ETag and version id) for the version's lineage.
+ */
+export interface ValidateDataDeps {
+  readonly s3: S3Client;
+  /** Listing and pinning limits. @default 100 pinned objects, 1000 keys per page */
+  readonly options?: InspectOptions;
+}
+
+const eventSchema = z.strictObject({
+  model: modelNameSchema,
+  dataUri: z.string().check(z.regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must be an s3://bucket/key or s3://bucket/prefix/ URI')),
+});
+
+export function makeHandler(deps: ValidateDataDeps): (event: unknown) => Promise<ValidateDataResult> {
+  return async (event) => {
+    const { model, dataUri } = parseEvent(eventSchema, event);
+    const result = await inspectData(deps.s3, dataUri, deps.options);
+    logger.info('validated training data', { model, dataUri, objects: result.objects, bytes: result.bytes, truncated: result.truncated });
+    return result;
+  };
+}
+
+function defaultDeps(): ValidateDataDeps {
+  return { s3: tracer.captureAWSv3Client(new S3Client({})) };
+}
+
+let handlerInstance: ((event: unknown) => Promise<ValidateDataResult>) | undefined;
+
+/** The Lambda entry point; its client is created once per cold start. */
+export const handler = (event: unknown): Promise<ValidateDataResult> => {
+  handlerInstance ??= makeHandler(defaultDeps());
+  return handlerInstance(event);
+};

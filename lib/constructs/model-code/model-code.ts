@@ -1,0 +1,65 @@
+import { AssetHashType, BundlingOutput, DockerImage } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+const PROJECT_ROOT = join(__dirname, '..', '..', '..');
+
+export interface ModelCodeProps {
+  /** Training entry point, relative to the project root (its folder is the source dir). */
+  readonly entryPoint: string;
+  /** Preprocessing script, relative to the project root. */
+  readonly preprocessScript: string;
+}
+
+/**
+ * A model's code as S3 assets: the training source dir as `sourcedir.tar.gz` (what SageMaker
+ * script mode downloads and unpacks) and the preprocessing script as a single file.
+ */
+export class ModelCode extends Construct {
+  public readonly sourceDir: s3assets.Asset;
+  public readonly preprocessScript: s3assets.Asset;
+
+  constructor(scope: Construct, id: string, props: ModelCodeProps) {
+    super(scope, id);
+    const sourceDir = join(PROJECT_ROOT, dirname(props.entryPoint));
+    for (const path of [join(PROJECT_ROOT, props.entryPoint), join(PROJECT_ROOT, props.preprocessScript)]) {
+      if (!existsSync(path)) throw new Error(`ModelCode: ${path} does not exist (check training.entryPoint and preprocessing.script)`);
+    }
+    this.sourceDir = new s3assets.Asset(this, 'SourceDir', {
+      path: sourceDir,
+      assetHashType: AssetHashType.SOURCE,
+      exclude: ['__pycache__', '*.pyc', 'sample-data'],
+      bundling: {
+        // Local tar, no Docker: SageMaker wants a tar.gz, and CDK zips directories.
+        local: {
+          tryBundle(outputDir: string): boolean {
+            execFileSync('tar', ['-czf', join(outputDir, 'sourcedir.tar.gz'), '--exclude=__pycache__', '--exclude=*.pyc', '--exclude=sample-data', '-C', sourceDir, '.']);
+            return true;
+          },
+        },
+        image: DockerImage.fromRegistry('public.ecr.aws/docker/library/alpine:3'),
+        outputType: BundlingOutput.ARCHIVED,
+      },
+    });
+    this.preprocessScript = new s3assets.Asset(this, 'PreprocessScript', { path: join(PROJECT_ROOT, props.preprocessScript) });
+    this.preprocessScriptName = basename(this.preprocessScript.s3ObjectKey);
+  }
+
+  /** File name of the preprocessing script in its S3 prefix (its asset key). */
+  public readonly preprocessScriptName: string;
+
+  /** Lets a role (the SageMaker job role) download the code. */
+  grantRead(grantee: iam.IGrantable): void {
+    // The two objects themselves: the asset bucket holds every asset of the account.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.sourceDir, this.preprocessScript].map((a) => a.bucket.arnForObjects(a.s3ObjectKey)),
+      }),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import type { ModelConfig } from '../../config';
+
+/*
+ * The SageMaker requests the training pipeline sends, as Step Functions Parameters (JSONPath:
+ * keys ending in `.$` are evaluated against the state's input). Pure functions of the config,
+ * so each field is testable without synthesizing a state machine.
+ *
+ * The state input these paths read is built by the pipeline's first states:
+ *   $.run.id          short unique run id (job names must be unique and at most 63 characters)
+ *   $.run.dataUri     the validated training data
+ *   $.run.hyperparameters   config hyperparameters merged with the execution's overrides
+ *   $.train.TrainingJobName, $.train.ModelArtifacts.S3ModelArtifacts   after training
+ */
+
+/** A {Key, Value} tag list; `ExecutionId` is filled from the context object at run time. */
+export type JobTags = ReadonlyArray<{ readonly Key: string; readonly Value?: string; readonly 'Value.$'?: string }>;
+
+/** Where jobs read and write. Values may be CDK tokens (bucket names, ARNs). */
+export interface JobLocations {
+  readonly artifactsBucket: string;
+  readonly roleArn: string;
+  readonly kmsKeyArn: string;
+  /** `s3://…/sourcedir.tar.gz` of the training code. */
+  readonly sourceDirUri: string;
+  /** `s3://…` prefix holding the preprocessing script, and the script's file name there. */
+  readonly preprocessCodeUri: string;
+  readonly preprocessScriptName: string;
+  readonly vpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
+}
+
+/** The five cost tags plus the execution that created the job. */
+export function jobTags(costTags: Readonly<Record<string, string>>): JobTags {
+  return [...Object.entries(costTags).map(([Key, Value]) => ({ Key, Value })), { Key: 'ExecutionId', 'Value.$': '$$.Execution.Id' }];
+}
+
+/** `s3://<artifacts>/runs/<model>/<execution>/processed/<name>/`: where preprocessing writes and training reads. */
+const processedUri = (at: JobLocations, model: string, name: string) => `States.Format('s3://${at.artifactsBucket}/runs/${model}/{}/processed/${name}/', $$.Execution.Name)`;
+
+export function processingJobRequest(model: ModelConfig, at: JobLocations, tags: JobTags): Record<string, unknown> {
+  const p = model.preprocessing;
+  return {
+    'ProcessingJobName.$': `States.Format('${model.name}-prep-{}', $.run.id)`,
+    RoleArn: at.roleArn,
+    AppSpecification: { ImageUri: p.image, ContainerEntrypoint: ['python3', `/opt/ml/processing/input/code/${at.preprocessScriptName}`] },
+    ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: p.instanceType, VolumeSizeInGB: 30, VolumeKmsKeyId: at.kmsKeyArn } },
+    ProcessingInputs: [
+      { InputName: 'data', S3Input: { 'S3Uri.$': '$.run.dataUri', LocalPath: '/opt/ml/processing/input/data', S3DataType: 'S3Prefix', S3InputMode: 'File', S3DataDistributionType: 'FullyReplicated' } },
+      { InputName: 'code', S3Input: { S3Uri: at.preprocessCodeUri, LocalPath: '/opt/ml/processing/input/code', S3DataType: 'S3Prefix', S3InputMode: 'File', S3DataDistributionType: 'FullyReplicated' } },
+    ],
+    ProcessingOutputConfig: {
+      KmsKeyId: at.kmsKeyArn,
+      Outputs: ['train', 'validation'].map((name) => ({
+        OutputName: name,
+        S3Output: { 'S3Uri.$': processedUri(at, model.name, name), LocalPath: `/opt/ml/processing/output/${name}`, S3UploadMode: 'EndOfJob' },
+      })),
+    },
+    StoppingCondition: { MaxRuntimeInSeconds: p.maxRuntimeSeconds },
+    NetworkConfig: {
+      EnableNetworkIsolation: model.training.networkIsolation,
+      ...(at.vpc ? { VpcConfig: { Subnets: at.vpc.subnetIds, SecurityGroupIds: at.vpc.securityGroupIds } } : {}),
+    },
+    Tags: tags,
+  };
+}
+
+export function trainingJobRequest(model: ModelConfig, at: JobLocations, tags: JobTags): Record<string, unknown> {
+  const t = model.training;
+  const channel = (name: string) => ({
+    ChannelName: name,
+    ContentType: 'text/csv',
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': processedUri(at, model.name, name), S3DataDistributionType: 'FullyReplicated' } },
+  });
+  return {
+    'TrainingJobName.$': `States.Format('${model.name}-train-{}', $.run.id)`,
+    RoleArn: at.roleArn,
+    AlgorithmSpecification: { TrainingImage: t.image, TrainingInputMode: 'File' },
+    'HyperParameters.$': '$.run.hyperparameters',
+    InputDataConfig: [channel('train'), channel('validation')],
+    OutputDataConfig: { S3OutputPath: `s3://${at.artifactsBucket}/models/${model.name}/`, KmsKeyId: at.kmsKeyArn },
+    ResourceConfig: { InstanceType: t.instanceType, InstanceCount: t.instanceCount, VolumeSizeInGB: t.volumeSizeGb, VolumeKmsKeyId: at.kmsKeyArn },
+    StoppingCondition: { MaxRuntimeInSeconds: t.maxRuntimeSeconds, ...(t.spot.enabled ? { MaxWaitTimeInSeconds: t.spot.maxWaitSeconds } : {}) },
+    EnableManagedSpotTraining: t.spot.enabled,
+    // Spot capacity can be reclaimed mid-run; the script resumes from the last checkpoint.
+    CheckpointConfig: { 'S3Uri.$': `States.Format('s3://${at.artifactsBucket}/checkpoints/${model.name}/{}/', $$.Execution.Name)`, LocalPath: '/opt/ml/checkpoints' },
+    EnableNetworkIsolation: t.networkIsolation,
+    // Distributed training ships gradients between instances; keep that traffic encrypted.
+    EnableInterContainerTrafficEncryption: t.instanceCount > 1,
+    ...(at.vpc ? { VpcConfig: { Subnets: at.vpc.subnetIds, SecurityGroupIds: at.vpc.securityGroupIds } } : {}),
+    Tags: tags,
+  };
+}
+
+const NEO_FRAMEWORK: Readonly<Record<string, string>> = { pytorch: 'PYTORCH', tensorflow: 'TENSORFLOW' };
+
+export function compilationJobRequest(model: ModelConfig, at: JobLocations, tags: JobTags, featureCount: number): Record<string, unknown> {
+  const framework = NEO_FRAMEWORK[model.framework.name];
+  if (!framework) throw new Error(`model ${model.name}: SageMaker Neo cannot compile framework "${model.framework.name}" for ml_inf2`);
+  return {
+    'CompilationJobName.$': `States.Format('${model.name}-neo-{}', $.run.id)`,
+    RoleArn: at.roleArn,
+    InputConfig: {
+      'S3Uri.$': '$.train.ModelArtifacts.S3ModelArtifacts',
+      // One row of the model's features: the shape Neuron traces the model with.
+      DataInputConfig: JSON.stringify({ input0: [1, featureCount] }),
+      Framework: framework,
+      FrameworkVersion: model.framework.version,
+    },
+    OutputConfig: { 'S3OutputLocation.$': `States.Format('s3://${at.artifactsBucket}/compiled/${model.name}/{}/', $.run.id)`, TargetDevice: 'ml_inf2', KmsKeyId: at.kmsKeyArn },
+    StoppingCondition: { MaxRuntimeInSeconds: 900 },
+    ...(at.vpc ? { VpcConfig: { Subnets: at.vpc.subnetIds, SecurityGroupIds: at.vpc.securityGroupIds } } : {}),
+    Tags: tags,
+  };
+}

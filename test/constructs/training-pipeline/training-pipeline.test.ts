@@ -1,0 +1,101 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAllStageConfigs } from '../../../lib/config';
+import { COST_TAG_KEYS } from '../../../lib/contract';
+import { testStage } from '../../support/app';
+import { resolveAsl, type AslDefinition } from '../../support/state-machine';
+
+describe('TrainingPipeline in the model stack', () => {
+  let template: Template;
+  let definition: AslDefinition;
+
+  beforeAll(() => {
+    const { stage } = testStage('prod');
+    template = Template.fromStack(stage.models.get('churn')!);
+    definition = resolveAsl(template.toJSON(), '/Training/StateMachine/', { producers: [Template.fromStack(stage.data).toJSON(), Template.fromStack(stage.runtime).toJSON()] }).definition;
+  });
+
+  it('is a JSONPath standard state machine with logging ALL to a KMS-encrypted log group and X-Ray tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'gantry-prod-churn-training',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [Match.anyValue()] },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue() });
+    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(JSON.stringify(definition)).not.toContain('{%');
+  });
+
+  it('grants SageMaker actions on this model\'s jobs only, and PassRole for the job role to SageMaker only', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+    const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
+    expect(actions.filter((a) => a.startsWith('sagemaker:') && a.includes('*'))).toEqual([]);
+    expect(actions).not.toContain('*');
+    const sagemaker = statements.find((s) => [s.Action].flat().includes('sagemaker:CreateTrainingJob'))!;
+    expect(JSON.stringify(sagemaker.Resource)).toMatch(/training-job\/churn-\*/);
+    const passRole = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    expect(passRole).toHaveLength(1);
+    expect(passRole[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+    expect(JSON.stringify(passRole[0]!.Resource)).toMatch(/JobRole/);
+  });
+
+  it('gives the SageMaker job role no managed policies and named actions only', () => {
+    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sagemaker.amazonaws.com' } })] }, ManagedPolicyArns: Match.absent() });
+  });
+
+  it('is started by its schedule, by new curated data under churn/, and by drift events', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 ? * MON *)',
+      Target: { Arn: { Ref: Match.stringLikeRegexp('StateMachine') }, Input: JSON.stringify({ reason: 'schedule' }) },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: 'churn/' }] } } },
+      Targets: [Match.objectLike({ Input: Match.anyValue() })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['gantry.drift'], 'detail-type': ['DriftDetected'], detail: { model: ['churn'] } },
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Input: JSON.stringify({ reason: 'drift' }) })],
+    });
+  });
+
+  it('catches every task into the failure path, and retries transient errors with jittered backoff', () => {
+    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
+    const failurePath = ['RecordFailure', 'NotifyFailure'];
+    for (const [name, state] of tasks) {
+      const retry = state.Retry as Array<{ JitterStrategy?: string; BackoffRate?: number }>;
+      expect(retry?.length, name).toBeGreaterThan(0);
+      expect(retry.every((r) => r.JitterStrategy === 'FULL' && r.BackoffRate === 2), name).toBe(true);
+      if (failurePath.includes(name)) continue;
+      const catches = state.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+      expect(catches, name).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'RecordFailure' })]);
+    }
+  });
+
+  it('publishes the state machine ARN for `gantry train`', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/gantry/prod/models/churn/training-state-machine', Value: { Ref: Match.stringLikeRegexp('StateMachine') } });
+  });
+});
+
+describe('cost tags on run-time SageMaker resources', () => {
+  it('every SageMaker Create* task of every model of every stage passes the five tags and the execution id', () => {
+    let checked = 0;
+    for (const config of loadAllStageConfigs()) {
+      const { stage } = testStage(config.name);
+      for (const [name, modelStack] of stage.models) {
+        const asl = resolveAsl(Template.fromStack(modelStack).toJSON(), '/Training/StateMachine/', { producers: [Template.fromStack(stage.data).toJSON(), Template.fromStack(stage.runtime).toJSON()] }).definition;
+        const creates = Object.entries(asl.States).filter(([, s]) => typeof s.Resource === 'string' && /sagemaker:create/i.test(s.Resource as string));
+        expect(creates.length, `${config.name}/${name}`).toBeGreaterThanOrEqual(2);
+        for (const [state, s] of creates) {
+          const tags = (s.Parameters as { Tags: Array<{ Key: string; Value?: string; 'Value.$'?: string }> }).Tags;
+          expect(tags.map((t) => t.Key).sort(), `${config.name}/${name}/${state}`).toEqual([...COST_TAG_KEYS, 'ExecutionId'].sort());
+          expect(tags.find((t) => t.Key === 'Model')!.Value).toBe(name);
+          expect(tags.find((t) => t.Key === 'Team')!.Value).toBe(config.models.find((m) => m.name === name)!.ownerTeam);
+          checked++;
+        }
+      }
+    }
+    // dev: preprocess + train; prod adds the Neo compilation.
+    expect(checked).toBe(5);
+  });
+});
