@@ -100,6 +100,8 @@ const trainingSchema = z.strictObject({
   networkIsolation: z.boolean().default(false),
   /** Retraining schedule (EventBridge Scheduler expression). @default - no schedule */
   schedule: schedule.optional(),
+  /** `manual`: after registration the run waits (up to 7 days) for `gantry registry approve|reject --task-token`. @default 'auto' */
+  approval: z.enum(['auto', 'manual']).default('auto'),
 });
 
 const preprocessingSchema = z.strictObject({

@@ -93,13 +93,25 @@ export class FeatureStore {
     // because the online writes are idempotent. Late rows are kept as history even when the
     // online store already holds newer values.
     const offlineObjects = await this.deps.offline.append(rows, writeTime);
-    const online = await this.deps.online.put(rows, writeTime);
-    return {
-      written: online.written,
-      skippedStale: online.skippedStale,
-      staleRows: online.staleRows.map((position) => valid[position - 1]!.row),
-      rejected,
-      offlineObjects,
-    };
+    // Within one batch only the newest row per entity and group goes online (ties: the later
+    // row); the others are stale by definition. Writing them all would race: concurrent writes
+    // land in any order, so the counts would depend on timing, not on the data.
+    const { latest, superseded } = newestPerKey(rows);
+    const online = await this.deps.online.put(latest.map((i) => rows[i]!), writeTime);
+    const staleRows = [...superseded, ...online.staleRows.map((position) => latest[position - 1]!)].map((i) => valid[i]!.row).sort((a, b) => a - b);
+    return { written: online.written, skippedStale: staleRows.length, staleRows, rejected, offlineObjects };
   }
+}
+
+/** Indexes of the newest row per (entity, group), and of the rows they supersede. */
+function newestPerKey(rows: readonly FeatureRow[]): { latest: number[]; superseded: number[] } {
+  const newest = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const key = `${row.group}\u0000${row.entityId}`;
+    const current = newest.get(key);
+    if (current === undefined || Date.parse(row.eventTime) >= Date.parse(rows[current]!.eventTime)) newest.set(key, i);
+  });
+  const latest = [...newest.values()].sort((a, b) => a - b);
+  const kept = new Set(latest);
+  return { latest, superseded: rows.map((_, i) => i).filter((i) => !kept.has(i)) };
 }

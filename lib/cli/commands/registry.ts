@@ -1,3 +1,4 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DynamoRegistry } from '../../../lambdas/adapters/dynamo-registry';
 import { liveVersionAt, type ModelVersion, type RegistryEvent } from '../../../lambdas/core/registry/model';
 import { ENV, PARAMETER_KEYS } from '../../contract';
@@ -14,8 +15,8 @@ export const REGISTRY_HELP = `gantry registry <command> [flags]
             [--compiled S3URI] [--created-by WHO]
   list      --model M
   get       --model M --version N
-  approve   --model M --version N [--reason TEXT]
-  reject    --model M --version N [--reason TEXT]
+  approve   --model M --version N [--reason TEXT] [--task-token T]   (T: from the approval request;
+  reject    --model M --version N [--reason TEXT] [--task-token T]    resumes the waiting pipeline)
   promote   --model M --version N [--reason TEXT]     (only Approved versions)
   rollback  --model M [--reason TEXT]                 (production back to last-good)
   history   --model M [--at ISO-8601]                 (events; with --at, the version live then)
@@ -100,12 +101,21 @@ export async function registryCommand(command: string | undefined, args: readonl
     }
     case 'approve':
     case 'reject': {
-      const values = parseFlags(args, { ...TABLE_OPTION, model: { type: 'string' }, version: { type: 'string' }, reason: { type: 'string' }, 'created-by': { type: 'string' } });
+      const values = parseFlags(args, { ...TABLE_OPTION, model: { type: 'string' }, version: { type: 'string' }, reason: { type: 'string' }, 'created-by': { type: 'string' }, 'task-token': { type: 'string' } });
       const model = required(values, 'model');
       const number = positiveInt(values, 'version');
       const reg = await registry(values, io, clients);
       const updated = command === 'approve' ? await reg.approve(model, number, actor(values, io), values.reason) : await reg.reject(model, number, actor(values, io), values.reason);
-      print(io, values, updated, () => `${model} version ${number} is now ${updated.status}`);
+      // The registry first: a pipeline waiting for this answer then reads a settled status.
+      if (values['task-token'] !== undefined) {
+        const taskToken = values['task-token'];
+        if (command === 'approve') {
+          await clients.sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ approved: true, model, version: number, by: actor(values, io) }) }));
+        } else {
+          await clients.sfn().send(new SendTaskFailureCommand({ taskToken, error: 'Rejected', cause: `${model} version ${number} rejected by ${actor(values, io)}${values.reason ? `: ${values.reason}` : ''}` }));
+        }
+      }
+      print(io, values, updated, () => `${model} version ${number} is now ${updated.status}${values['task-token'] !== undefined ? ' (the waiting pipeline was told)' : ''}`);
       return 0;
     }
     case 'promote': {

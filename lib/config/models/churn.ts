@@ -23,7 +23,7 @@ export const customerActivity: NonNullable<StageConfigInput['featureGroups']>[nu
  * prices and served on Inferentia2. Its code lives in `examples/churn/`. Stages override what
  * differs per stage (e.g. dev serves it serverless so an idle dev stage costs nothing).
  */
-export function churnModel(overrides: Partial<Pick<ModelConfigInput, 'serving' | 'training' | 'drift'>> = {}): ModelConfigInput {
+export function churnModel(overrides: { serving?: ModelConfigInput['serving']; training?: Partial<ModelConfigInput['training']>; drift?: ModelConfigInput['drift'] } = {}): ModelConfigInput {
   return {
     name: 'churn',
     description: 'Predicts whether a customer cancels within 30 days',

@@ -22,6 +22,8 @@ export const prod: StageConfigInput = {
   featureGroups: [customerActivity],
   models: [
     churnModel({
+      // Production versions wait for a person to approve them.
+      training: { approval: 'manual' },
       serving: {
         target: 'inf2',
         instanceType: 'ml.inf2.xlarge',

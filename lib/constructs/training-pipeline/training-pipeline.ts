@@ -228,6 +228,7 @@ export class TrainingPipeline extends Construct {
       '$.registered',
     );
     const succeeded = new sfn.Succeed(this, 'Registered', { comment: 'Deployment is a separate workflow (the serving issue).' });
+    const afterRegister: sfn.IChainable = model.training.approval === 'manual' ? this.approval(model, props.topic, succeeded, catchInto) : succeeded;
 
     for (const task of [validate, baseline, evaluate, gate, register, recordGateFailure]) catchInto(task);
 
@@ -236,7 +237,7 @@ export class TrainingPipeline extends Construct {
     const definition = defaults
       .next(checkInput.when(sfn.Condition.and(sfn.Condition.isPresent('$.input.reason'), reasonOk, dataUriOk, hyperparametersOk), resolve).otherwise(invalidInput));
     resolve.next(run).next(keepRun).next(validate).next(preprocess).next(train).next(afterTraining);
-    baseline.next(evaluate).next(gate).next(new sfn.Choice(this, 'GatePassed').when(sfn.Condition.booleanEquals('$.gate.passed', true), register.next(succeeded)).otherwise(recordGateFailure));
+    baseline.next(evaluate).next(gate).next(new sfn.Choice(this, 'GatePassed').when(sfn.Condition.booleanEquals('$.gate.passed', true), register.next(afterRegister)).otherwise(recordGateFailure));
 
     this.logGroup = new logs.LogGroup(this, 'Logs', { encryptionKey: storage.key, retention: logs.RetentionDays.SIX_MONTHS });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -248,6 +249,35 @@ export class TrainingPipeline extends Construct {
       timeout: Duration.seconds(model.preprocessing.maxRuntimeSeconds + (model.training.spot.enabled ? model.training.spot.maxWaitSeconds : model.training.maxRuntimeSeconds) + 2 * 3600),
     });
     this.grantJobs(model, storage);
+  }
+
+  /**
+   * Waits for a person: publishes the version and a task token to the model's topic, and
+   * resumes when `gantry registry approve|reject --task-token` answers. A rejection ends the
+   * run as Rejected; no answer within 7 days takes the failure path.
+   */
+  private approval(model: ModelConfig, topic: sns.ITopic, approved: sfn.IChainable, catchInto: (s: sfn.TaskStateBase) => unknown): sfn.IChainable {
+    const request = new tasks.SnsPublish(this, 'RequestApproval', {
+      topic,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      subject: `Gantry: approve ${model.name}?`,
+      message: sfn.TaskInput.fromObject({
+        model: model.name,
+        version: sfn.JsonPath.numberAt('$.registered.version'),
+        metrics: sfn.JsonPath.objectAt('$.evaluation.metrics'),
+        gate: sfn.JsonPath.stringAt('$.gate.reason'),
+        taskToken: sfn.JsonPath.taskToken,
+        approve: sfn.JsonPath.format(`gantry registry approve --model ${model.name} --version {} --task-token {}`, sfn.JsonPath.stringAt('$.registered.version'), sfn.JsonPath.taskToken),
+        reject: sfn.JsonPath.format(`gantry registry reject --model ${model.name} --version {} --reason TEXT --task-token {}`, sfn.JsonPath.stringAt('$.registered.version'), sfn.JsonPath.taskToken),
+      }),
+      taskTimeout: sfn.Timeout.duration(Duration.days(7)),
+      resultPath: '$.approval',
+    });
+    request.addRetry({ ...RETRY, errors: ['SNS.ThrottledException', 'SNS.InternalErrorException'] });
+    const rejected = new sfn.Fail(this, 'Rejected', { error: 'Rejected', causePath: '$.rejection.Cause' });
+    request.addCatch(rejected, { errors: ['Rejected'], resultPath: '$.rejection' });
+    catchInto(request);
+    return request.next(approved);
   }
 
   /** A Lambda task with Gantry's retries; its failures go to the failure path. */

@@ -134,6 +134,8 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
           FailureReason: status === 'FAILED' ? 'Neuron could not trace the model' : '',
         };
       },
+      // Prod waits for approval; unless a test says otherwise, the approver says yes.
+      RequestApproval: async () => ({ approved: true }),
       NotifyFailure: async (input: any) => {
         published.push(input);
         return { MessageId: 'm-1' };
@@ -249,6 +251,39 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
     expect(trace.error).toBe(error);
     expect(requests.Preprocess).toBeUndefined();
     expect((await registry.history('churn')).map((e) => e.type)).toEqual(['Failed']);
+  });
+
+  describe('with manual approval (prod)', () => {
+    it('publishes the version with a task token and the exact commands, and ends when approved', async () => {
+      const approvals: any[] = [];
+      const overrides = { ...fakes(), RequestApproval: async (input: any) => (approvals.push(input), { approved: true }) };
+      const trace = await runStateMachine(prodAsl, { reason: 'manual' }, { overrides, executionName: 'run-approve' });
+      expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
+      expect(approvals).toEqual([
+        {
+          TopicArn: expect.stringMatching(NOTIFY_TOPIC),
+          Subject: 'Gantry: approve churn?',
+          Message: {
+            model: 'churn',
+            version: 1,
+            metrics: { auc: 0.91, logloss: 0.31, accuracy: 0.86 },
+            gate: expect.any(String),
+            taskToken: 'local-task-token',
+            approve: 'gantry registry approve --model churn --version 1 --task-token local-task-token',
+            reject: 'gantry registry reject --model churn --version 1 --reason TEXT --task-token local-task-token',
+          },
+        },
+      ]);
+    });
+
+    it('ends as Rejected when the approver rejects', async () => {
+      const overrides = { ...fakes(), RequestApproval: async () => Promise.reject(Object.assign(new Error('churn version 1 rejected by cli:ana'), { name: 'Rejected' })) };
+      const trace = await runStateMachine(prodAsl, { reason: 'manual' }, { overrides });
+      expect(trace.status).toBe('FAILED');
+      expect(trace.error).toBe('Rejected');
+      expect(trace.cause).toBe('churn version 1 rejected by cli:ana');
+      expect(published).toEqual([]);
+    });
   });
 
   it.each([[{}], [{ reason: 'because' }], [{ reason: 'manual', dataUri: 'https://example.com/data.csv' }]])('refuses the input %j before doing anything', async (input) => {

@@ -218,3 +218,30 @@ describe('gantry CLI', () => {
     expect(JSON.parse(stdout)).toMatchObject({ model: 'shell', version: 1, status: 'Registered' });
   }, 30_000);
 });
+
+describe('gantry registry approve|reject --task-token', () => {
+  it('updates the registry, then answers the waiting pipeline with the exact request', async () => {
+    const { SendTaskSuccessCommand, SendTaskFailureCommand } = await import('@aws-sdk/client-sfn');
+    const sfnMock = mockClient(SFNClient);
+    const dynamo = dynamoClient();
+    const { tableName } = await localRegistryTable(dynamo);
+    const clients = { dynamo: () => dynamo, sfn: () => new SFNClient({ region: 'us-east-1' }) } as unknown as CliClients;
+    const io = (out: string[]) => ({ stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), env: { USER: 'ana', GANTRY_REGISTRY_TABLE: tableName } });
+    try {
+      for (const n of [1, 2]) expect(await run(['registry', 'register', '--model', 'churn', '--artifact', `s3://gantry-artifacts/churn/${n}/model.tar.gz`, '--image', IMAGE], io([]), clients)).toBe(0);
+      const first: string[] = [];
+      expect(await run(['registry', 'approve', '--model', 'churn', '--version', '1', '--task-token', 'token-1'], io(first), clients), first.join('')).toBe(0);
+      expect(await run(['registry', 'reject', '--model', 'churn', '--version', '2', '--reason', 'bias check failed', '--task-token', 'token-2'], io([]), clients)).toBe(0);
+      expect(sfnMock.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'token-1', output: JSON.stringify({ approved: true, model: 'churn', version: 1, by: 'cli:ana' }) }]);
+      expect(sfnMock.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'token-2', error: 'Rejected', cause: 'churn version 2 rejected by cli:ana: bias check failed' }]);
+      // A version that cannot be approved is refused before the pipeline is told anything.
+      const out: string[] = [];
+      expect(await run(['registry', 'approve', '--model', 'churn', '--version', '2', '--task-token', 'token-3'], io(out), clients)).toBe(1);
+      expect(out.join('')).toContain('cannot go from Rejected to Approved');
+      expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    } finally {
+      sfnMock.restore();
+      dynamo.destroy();
+    }
+  });
+});

@@ -79,7 +79,8 @@ describe('FeatureStore.put', () => {
       row('a', '2024-06-05T00:00:00Z', 5), // 4: re-delivery: stale
       { entityId: 'c', group: 'nope', eventTime: '2024-06-01T00:00:00Z', values: {} }, // 5: rejected
     ]);
-    expect(calls).toEqual(['offline:1', 'online:1', 'offline:3', 'online:3']);
+    // Rows 1 and 4 share a key: only the newer goes online (row 1 is stale within the batch).
+    expect(calls).toEqual(['offline:1', 'online:1', 'offline:3', 'online:2']);
     expect(result.written).toBe(1);
     expect(result.skippedStale).toBe(2);
     expect(result.staleRows).toEqual([1, 4]);
