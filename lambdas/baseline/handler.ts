@@ -9,6 +9,7 @@ import { BaselineBuilder, EmptyDataError, type BaselineBuilderOptions } from '..
 import { modelNameSchema } from '../core/registry/validation';
 import { InvalidEventError, parseEvent } from '../shared/invalid-event';
 import { logger, tracer } from '../shared/observability';
+import { lazyHandler } from '../shared/lazy-handler';
 
 /**
  * The training pipeline's baseline step: streams the training data twice (pass 1 samples,
@@ -148,10 +149,5 @@ function defaultDeps(): BaselineDeps {
   return { s3: tracer.captureAWSv3Client(new S3Client({})) };
 }
 
-let handlerInstance: ((event: unknown) => Promise<BaselineResult>) | undefined;
-
-/** The Lambda entry point; its client is created once per cold start. */
-export const handler = (event: unknown): Promise<BaselineResult> => {
-  handlerInstance ??= makeHandler(defaultDeps());
-  return handlerInstance(event);
-};
+/** The Lambda entry point; its clients are created once per execution environment. */
+export const handler = lazyHandler(makeHandler, defaultDeps);

@@ -6,6 +6,7 @@ import { readTarGzMember } from '../adapters/s3-archive';
 import { modelNameSchema } from '../core/registry/validation';
 import { parseEvent } from '../shared/invalid-event';
 import { logger, tracer } from '../shared/observability';
+import { lazyHandler } from '../shared/lazy-handler';
 
 /**
  * The training pipeline's evaluate step: reads the metrics the training script wrote to
@@ -105,10 +106,5 @@ function defaultDeps(): EvaluateDeps {
   return { s3: tracer.captureAWSv3Client(new S3Client({})) };
 }
 
-let handlerInstance: ((event: unknown) => Promise<EvaluateResult>) | undefined;
-
-/** The Lambda entry point; its client is created once per cold start. */
-export const handler = (event: unknown): Promise<EvaluateResult> => {
-  handlerInstance ??= makeHandler(defaultDeps());
-  return handlerInstance(event);
-};
+/** The Lambda entry point; its clients are created once per execution environment. */
+export const handler = lazyHandler(makeHandler, defaultDeps);

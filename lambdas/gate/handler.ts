@@ -8,6 +8,7 @@ import { UnknownModelError, type Registry } from '../core/registry/model';
 import { modelNameSchema } from '../core/registry/validation';
 import { parseEvent } from '../shared/invalid-event';
 import { logger, requireEnv, tracer } from '../shared/observability';
+import { lazyHandler } from '../shared/lazy-handler';
 
 /**
  * The training pipeline's quality gate: the candidate's metrics against the model's
@@ -68,10 +69,5 @@ function defaultDeps(): GateDeps {
   return { registry: new DynamoRegistry({ client, tableName: requireEnv(ENV.registryTable) }) };
 }
 
-let handlerInstance: ((event: unknown) => Promise<GateResult>) | undefined;
-
-/** The Lambda entry point; its clients are created once per cold start. */
-export const handler = (event: unknown): Promise<GateResult> => {
-  handlerInstance ??= makeHandler(defaultDeps());
-  return handlerInstance(event);
-};
+/** The Lambda entry point; its clients are created once per execution environment. */
+export const handler = lazyHandler(makeHandler, defaultDeps);

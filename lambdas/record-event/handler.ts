@@ -6,6 +6,7 @@ import type { Registry, RegistryEvent } from '../core/registry/model';
 import { modelNameSchema } from '../core/registry/validation';
 import { parseEvent } from '../shared/invalid-event';
 import { logger, requireEnv, tracer } from '../shared/observability';
+import { lazyHandler } from '../shared/lazy-handler';
 
 /**
  * The training pipeline's failure path: appends a `Failed` or `GateFailed` event to the
@@ -70,10 +71,5 @@ function defaultDeps(): RecordEventDeps {
   return { registry: new DynamoRegistry({ client, tableName: requireEnv(ENV.registryTable) }) };
 }
 
-let handlerInstance: ((event: unknown) => Promise<RegistryEvent>) | undefined;
-
-/** The Lambda entry point; its clients are created once per cold start. */
-export const handler = (event: unknown): Promise<RegistryEvent> => {
-  handlerInstance ??= makeHandler(defaultDeps());
-  return handlerInstance(event);
-};
+/** The Lambda entry point; its clients are created once per execution environment. */
+export const handler = lazyHandler(makeHandler, defaultDeps);

@@ -4,6 +4,7 @@ import { DynamoRegistry } from '../adapters/dynamo-registry';
 import type { ModelVersion, Registry } from '../core/registry/model';
 import { parseRegisterInput } from '../core/registry/validation';
 import { logger, requireEnv, tracer } from '../shared/observability';
+import { lazyHandler } from '../shared/lazy-handler';
 
 /**
  * Registers a trained model version with its lineage. Invoked by the training pipeline; the
@@ -35,10 +36,5 @@ function defaultDeps(): RegisterDeps {
   return { registry: new DynamoRegistry({ client, tableName: requireEnv(ENV.registryTable) }) };
 }
 
-let handlerInstance: ((event: unknown) => Promise<RegisterResult>) | undefined;
-
-/** The Lambda entry point; its clients are created once per cold start. */
-export const handler = (event: unknown): Promise<RegisterResult> => {
-  handlerInstance ??= makeHandler(defaultDeps());
-  return handlerInstance(event);
-};
+/** The Lambda entry point; its clients are created once per execution environment. */
+export const handler = lazyHandler(makeHandler, defaultDeps);

@@ -1,6 +1,6 @@
 // zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
 import type * as z from 'zod/mini';
-import { describeIssue } from '../core/registry/validation';
+import { formatIssues } from '../core/registry/validation';
 
 /**
  * Thrown for an event that does not validate; `issues` name each bad field. The pipeline's
@@ -17,10 +17,7 @@ export class InvalidEventError extends Error {
 export function parseEvent<S extends z.ZodMiniType>(schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    throw new InvalidEventError(
-      result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${describeIssue(i)}`),
-      { cause: result.error },
-    );
+    throw new InvalidEventError(formatIssues(result.error.issues), { cause: result.error });
   }
   return result.data;
 }

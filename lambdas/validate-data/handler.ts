@@ -5,6 +5,7 @@ import { modelNameSchema } from '../core/registry/validation';
 import { parseEvent } from '../shared/invalid-event';
 import { logger, tracer } from '../shared/observability';
 import { inspectData, type InspectOptions } from './inspect-data';
+import { lazyHandler } from '../shared/lazy-handler';
 
 /**
  * The training pipeline's first step: the input data must exist and hold at least one
@@ -36,10 +37,5 @@ function defaultDeps(): ValidateDataDeps {
   return { s3: tracer.captureAWSv3Client(new S3Client({})) };
 }
 
-let handlerInstance: ((event: unknown) => Promise<ValidateDataResult>) | undefined;
-
-/** The Lambda entry point; its client is created once per cold start. */
-export const handler = (event: unknown): Promise<ValidateDataResult> => {
-  handlerInstance ??= makeHandler(defaultDeps());
-  return handlerInstance(event);
-};
+/** The Lambda entry point; its clients are created once per execution environment. */
+export const handler = lazyHandler(makeHandler, defaultDeps);

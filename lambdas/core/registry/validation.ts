@@ -41,12 +41,14 @@ const registerSchema = z.strictObject({
 export function parseRegisterInput(raw: unknown): RegisterInput {
   const result = registerSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    throw new InvalidRegistrationError(
-      result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${describeIssue(i)}`),
-      { cause: result.error },
-    );
+    throw new InvalidRegistrationError(formatIssues(result.error.issues), { cause: result.error });
   }
   return result.data;
+}
+
+/** One line per issue: `path: message`. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${describeIssue(i)}`);
 }
 
 /** A readable message for an issue; zod/mini carries no English messages of its own. */
