@@ -307,6 +307,8 @@ export const stageSchema = z
         maxAzs: z.number().int().min(2).max(3).default(2),
         /** @default 1 */
         natGateways: z.number().int().min(0).max(3).default(1),
+        /** Interface endpoints (SageMaker, ECR, STS, Logs) so jobs reach AWS without the internet. @default true */
+        interfaceEndpoints: z.boolean().default(true),
       })
       .optional(),
     /** Data lake tiering and retention. */

@@ -10,6 +10,7 @@ import type { ModelConfig, StageConfig } from '../config';
 import { COST_TAG_KEYS, endpointName, modelParameterKey, MODEL_TAG_KEY, type ModelServingContract } from '../contract';
 import { trainingParameterKeyOf } from '../contract/parameters';
 import type { TrainingInput } from '../contract/pipeline';
+import type { MlNetwork } from '../constructs/ml-network/ml-network';
 import { ModelCode } from '../constructs/model-code/model-code';
 import { PublishedNames } from '../constructs/published-names/published-names';
 import { SageMakerJobRole } from '../constructs/sagemaker-job-role/sagemaker-job-role';
@@ -23,6 +24,8 @@ export interface ModelStackProps extends StackProps {
   readonly model: ModelConfig;
   readonly data: DataStack;
   readonly runtime: RuntimeStack;
+  /** The VPC the model's jobs run in. @default - no VPC */
+  readonly network?: MlNetwork;
 }
 
 /**
@@ -39,7 +42,7 @@ export class ModelStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
-    const { model, stage, data, runtime } = props;
+    const { model, stage, data, runtime, network } = props;
     this.model = model;
     this.servingContract = {
       model: model.name,
@@ -58,6 +61,7 @@ export class ModelStack extends Stack {
       readBuckets: [data.lake.curated, data.lake.raw],
       writeBuckets: [data.lake.artifacts],
       images: [model.training.image, model.preprocessing.image],
+      inVpc: network !== undefined,
     });
     code.grantRead(jobRole.role);
 
@@ -74,6 +78,7 @@ export class ModelStack extends Stack {
         sourceDirUri: code.sourceDir.s3ObjectUrl,
         preprocessScriptUri: code.preprocessScript.s3ObjectUrl,
         preprocessScriptName: code.preprocessScriptName,
+        ...(network ? { vpc: { subnetIds: network.jobSubnetIds, securityGroupIds: [network.jobSecurityGroup.securityGroupId] } } : {}),
       },
       functions: runtime.pipelineFunctions,
       topic: this.topic,

@@ -5,6 +5,7 @@ import type { StageConfig } from '../config';
 import { MODEL_TAG_KEY, REQUIRED_TAG_KEYS, type RequiredTagKey } from '../contract';
 import { DataStack } from '../stacks/data-stack';
 import { ModelStack } from '../stacks/model-stack';
+import { NetworkStack } from '../stacks/network-stack';
 import { RuntimeStack } from '../stacks/runtime-stack';
 
 export interface GantryStageProps extends StageProps {
@@ -22,6 +23,8 @@ export class GantryStage extends Stage {
   public readonly config: StageConfig;
   public readonly data: DataStack;
   public readonly runtime: RuntimeStack;
+  /** The VPC of SageMaker jobs, when the config asks for one. */
+  public readonly network?: NetworkStack;
   /** One stack per model definition, by model name. */
   public readonly models: ReadonlyMap<string, ModelStack>;
 
@@ -37,6 +40,14 @@ export class GantryStage extends Stage {
       config: props.config,
     });
 
+    if (props.config.vpc) {
+      this.network = new NetworkStack(this, 'Network', {
+        stackName: stackName('network'),
+        description: `Gantry ${props.config.name}: VPC for SageMaker jobs and endpoints`,
+        vpc: props.config.vpc,
+        logKey: this.data.key,
+      });
+    }
     this.runtime = new RuntimeStack(this, 'Runtime', {
       stackName: stackName('runtime'),
       description: `Gantry ${props.config.name}: Lambda functions shared by every model`,
@@ -52,6 +63,7 @@ export class GantryStage extends Stage {
         model,
         data: this.data,
         runtime: this.runtime,
+        network: this.network?.network,
       });
       Tags.of(stack).add(MODEL_TAG_KEY, model.name);
       // The owning team pays for its model's resources.

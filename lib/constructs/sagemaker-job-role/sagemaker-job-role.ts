@@ -16,6 +16,11 @@ export interface SageMakerJobRoleProps {
   readonly writeBuckets: readonly s3.IBucket[];
   /** Container images the jobs pull (ECR URIs). */
   readonly images: readonly string[];
+  /**
+   * The jobs run in a VPC: SageMaker then creates their network interfaces as this role.
+   * @default false
+   */
+  readonly inVpc?: boolean;
 }
 
 /** The execution role of one model's SageMaker jobs: named actions on named resources, no managed policies. */
@@ -46,9 +51,27 @@ export class SageMakerJobRole extends Construct {
         resources: [...new Set(props.images.map(repositoryArn))],
       }),
     );
+    if (props.inVpc) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:CreateNetworkInterfacePermission',
+            'ec2:DeleteNetworkInterface',
+            'ec2:DeleteNetworkInterfacePermission',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeVpcs',
+            'ec2:DescribeDhcpOptions',
+            'ec2:DescribeSubnets',
+            'ec2:DescribeSecurityGroups',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ecr:GetAuthorizationToken has no resource-level permissions; cloudwatch:PutMetricData is limited to the SageMaker namespaces by condition.',
+      reason: 'ecr:GetAuthorizationToken and the EC2 Describe*/network-interface actions SageMaker uses in VPC mode have no resource-level permissions; cloudwatch:PutMetricData is limited to the SageMaker namespaces by condition.',
     });
     acknowledgeWildcardResource(this.role, sagemakerLogs, 'SageMaker creates its job log groups and streams under /aws/sagemaker/ with names it chooses at run time.');
     for (const bucket of [...props.readBuckets, ...props.writeBuckets]) {
