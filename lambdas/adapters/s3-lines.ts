@@ -66,36 +66,59 @@ export function s3Uri(ref: { readonly bucket: string; readonly key: string }): s
   return `s3://${ref.bucket}/${ref.key}`;
 }
 
+/** What a data URI names, as read. */
+export interface DataScan {
+  /** The object's own URI, or the prefix it was read as, ending in `/`. */
+  readonly uri: string;
+  /** The data objects, in key order. */
+  readonly objects: readonly S3ObjectRef[];
+  /** Listed objects that are not data: folder markers, empty objects, `_SUCCESS`, `.crc`, dot-files. */
+  readonly skipped: number;
+}
+
 /**
- * The objects a data URI names: the object itself when one exists at the key, else every
- * object under `key/` (or under the key when it already ends in `/`), in key order. Folder
- * markers, empty objects and marker files such as Spark's `_SUCCESS` or `.crc` files are left out.
- * @throws DataNotFoundError when there is none
+ * Reads a data URI the one way Gantry reads data: the object of that exact key when one
+ * exists, else everything under `key/` (never a bare `key*` prefix, which would also match
+ * `key-archive/`). Does not throw when nothing is data; `skipped` tells empty from absent.
+ * @throws DataNotFoundError when the bucket does not exist
  */
-export async function listDataObjects(s3: S3Client, uri: string, options: { readonly pageSize?: number } = {}): Promise<S3ObjectRef[]> {
+export async function scanDataObjects(s3: S3Client, uri: string, options: { readonly pageSize?: number } = {}): Promise<DataScan> {
   const { bucket, key } = parseS3Uri(uri);
   try {
     if (key !== '' && !key.endsWith('/')) {
       const single = await headObject(s3, bucket, key);
-      if (single !== undefined) return [single];
+      if (single !== undefined) return single.size > 0 ? { uri: s3Uri(single), objects: [single], skipped: 0 } : { uri: s3Uri(single), objects: [], skipped: 1 };
     }
     const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
-    const refs: S3ObjectRef[] = [];
+    const objects: S3ObjectRef[] = [];
+    let skipped = 0;
     let token: string | undefined;
     do {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: options.pageSize ?? 1000 }));
       for (const object of page.Contents ?? []) {
-        if (object.Key === undefined || !isDataKey(object.Key) || (object.Size ?? 0) === 0) continue;
-        refs.push({ bucket, key: object.Key, size: object.Size ?? 0, etag: object.ETag });
+        if (object.Key === undefined || !isDataKey(object.Key) || (object.Size ?? 0) === 0) skipped++;
+        else objects.push({ bucket, key: object.Key, size: object.Size ?? 0, etag: object.ETag });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
-    if (refs.length === 0) throw new DataNotFoundError(uri);
-    return refs;
+    return { uri: `s3://${bucket}/${prefix}`, objects, skipped };
   } catch (err) {
     if (isS3Error(err, 'NoSuchBucket')) throw new DataNotFoundError(uri, { cause: err });
     throw err;
   }
+}
+
+/**
+ * The data objects a URI names (see `scanDataObjects`); an existing object of the exact key is
+ * returned even when empty, so readers report it as empty rather than absent.
+ * @throws DataNotFoundError when there is none
+ */
+export async function listDataObjects(s3: S3Client, uri: string, options: { readonly pageSize?: number } = {}): Promise<S3ObjectRef[]> {
+  const scan = await scanDataObjects(s3, uri, options);
+  if (scan.objects.length > 0) return [...scan.objects];
+  const { bucket, key } = parseS3Uri(uri);
+  if (scan.skipped === 1 && scan.uri === `s3://${bucket}/${key}` && key !== '' && !key.endsWith('/')) return [{ bucket, key, size: 0 }];
+  throw new DataNotFoundError(uri);
 }
 
 /**

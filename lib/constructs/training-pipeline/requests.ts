@@ -7,7 +7,7 @@ import type { ModelConfig } from '../../config';
  *
  * The state input these paths read is built by the pipeline's first states:
  *   $.run.id          short unique run id (job names must be unique and at most 63 characters)
- *   $.run.dataUri     the validated training data
+ *   $.run.dataUri     the training data as given; $.data.dataUri, as validated and normalized
  *   $.run.hyperparameters   config hyperparameters merged with the execution's overrides
  *   $.train.TrainingJobName, $.train.ModelArtifacts.S3ModelArtifacts   after training
  */
@@ -44,7 +44,8 @@ export function processingJobRequest(model: ModelConfig, at: JobLocations, tags:
     AppSpecification: { ImageUri: p.image, ContainerEntrypoint: ['python3', `/opt/ml/processing/input/code/${at.preprocessScriptName}`] },
     ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: p.instanceType, VolumeSizeInGB: 30, VolumeKmsKeyId: at.kmsKeyArn } },
     ProcessingInputs: [
-      { InputName: 'data', S3Input: { 'S3Uri.$': '$.run.dataUri', LocalPath: '/opt/ml/processing/input/data', S3DataType: 'S3Prefix', S3InputMode: 'File', S3DataDistributionType: 'FullyReplicated' } },
+      // The URI validate-data checked and normalized, so the job reads exactly the checked data.
+      { InputName: 'data', S3Input: { 'S3Uri.$': '$.data.dataUri', LocalPath: '/opt/ml/processing/input/data', S3DataType: 'S3Prefix', S3InputMode: 'File', S3DataDistributionType: 'FullyReplicated' } },
       { InputName: 'code', S3Input: { S3Uri: at.preprocessCodeUri, LocalPath: '/opt/ml/processing/input/code', S3DataType: 'S3Prefix', S3InputMode: 'File', S3DataDistributionType: 'FullyReplicated' } },
     ],
     ProcessingOutputConfig: {

@@ -71,7 +71,7 @@ describe('processingJobRequest', () => {
     const request = processingJobRequest(churn, at, tags) as Record<string, any>;
     expect(request.AppSpecification).toEqual({ ImageUri: churn.preprocessing.image, ContainerEntrypoint: ['python3', '/opt/ml/processing/input/code/abc.py'] });
     expect(request.ProcessingInputs.map((i: any) => [i.InputName, i.S3Input.S3Uri ?? i.S3Input['S3Uri.$']])).toEqual([
-      ['data', '$.run.dataUri'],
+      ['data', '$.data.dataUri'],
       ['code', 's3://assets/abc.py'],
     ]);
     expect(request.ProcessingOutputConfig.KmsKeyId).toBe(at.kmsKeyArn);

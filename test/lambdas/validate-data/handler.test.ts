@@ -69,7 +69,14 @@ describe('validate-data handler', () => {
   it('reads a whole bucket', async () => {
     const bucket = await bucketWith({ 'a.csv': 'x', 'b/c.csv': 'y' });
     const result = await makeHandler({ s3 })({ model: 'churn', dataUri: `s3://${bucket}` });
-    expect(result).toMatchObject({ dataUri: `s3://${bucket}`, objects: 2, bytes: 2 });
+    expect(result).toMatchObject({ dataUri: `s3://${bucket}/`, objects: 2, bytes: 2 });
+  });
+
+  it('reads `churn` as the folder churn/, never as every key starting with churn, and returns that normalized URI', async () => {
+    const bucket = await bucketWith({ 'churn/a.csv': 'x', 'churn-archive/old.csv': 'old', 'churn/_SUCCESS': 'done', 'churn/.a.csv.crc': 'crc' });
+    const result = await makeHandler({ s3 })({ model: 'churn', dataUri: `s3://${bucket}/churn` });
+    expect(result).toMatchObject({ dataUri: `s3://${bucket}/churn/`, objects: 1, bytes: 1 });
+    expect(result.dataInputs.map((input) => input.uri)).toEqual([`s3://${bucket}/churn/a.csv`]);
   });
 
   it('pages through the listing and pins the first 100 objects in key order, saying it truncated', async () => {
