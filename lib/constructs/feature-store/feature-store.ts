@@ -85,7 +85,7 @@ export class FeatureStore extends Construct {
         databaseName: props.databaseName,
         tableInput: offlineTableInput(group, props.offlineBucket.s3UrlForObject(`${OFFLINE_FEATURES_PREFIX}/${offlineTableName(group.name)}`)),
       });
-      table.addDependency(this.database);
+      table.node.addDependency(this.database);
       tables.set(group.name, table);
     }
     this.offlineTables = tables;
