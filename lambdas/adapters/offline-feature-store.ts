@@ -11,6 +11,7 @@ import type { OfflineFeatureAppender, OfflineFeatureReader } from '../core/featu
 import { groupTableName } from '../core/features/point-in-time';
 import { parseEventTime, RESERVED_OFFLINE_COLUMNS } from '../core/features/rows';
 import type { FeatureRow, FeatureValue, OfflineRow } from '../core/features/types';
+import { mapLimit } from '../shared/concurrency';
 
 /** Thrown when an offline object holds a line that is not a row this store wrote. */
 export class OfflineReadError extends Error {
@@ -49,21 +50,11 @@ export class S3OfflineFeatureStore implements OfflineFeatureAppender, OfflineFea
     // The random part keeps two writers with the same write time from overwriting each other.
     const batch = `${writeTime.getTime()}-${randomBytes(6).toString('hex')}`;
     const entries = [...objects.entries()];
-    const uris: string[] = [];
-    const concurrency = this.props.concurrency ?? 8;
-    for (let i = 0; i < entries.length; i += concurrency) {
-      const written = await Promise.all(
-        entries.slice(i, i + concurrency).map(async ([prefix, lines]) => {
-          const key = `${prefix}${batch}.jsonl`;
-          await this.props.client.send(
-            new PutObjectCommand({ Bucket: this.props.bucket, Key: key, Body: `${lines.join('\n')}\n`, ContentType: 'application/x-ndjson' }),
-          );
-          return `s3://${this.props.bucket}/${key}`;
-        }),
-      );
-      uris.push(...written);
-    }
-    return uris;
+    return mapLimit(entries, this.props.concurrency ?? 8, async ([prefix, lines]) => {
+      const key = `${prefix}${batch}.jsonl`;
+      await this.props.client.send(new PutObjectCommand({ Bucket: this.props.bucket, Key: key, Body: `${lines.join('\n')}\n`, ContentType: 'application/x-ndjson' }));
+      return `s3://${this.props.bucket}/${key}`;
+    });
   }
 
   /** A group's rows with an event time at or before `upTo` (all rows without it). */

@@ -8,6 +8,7 @@ import { FEATURE_TABLE } from '../../lib/contract';
 import type { OnlineFeatureWriter, OnlineWriteResult } from '../core/features/feature-store';
 import { expiresAt, onlineKey, parseEventTime, rowHash } from '../core/features/rows';
 import type { FeatureGroupSpec, FeatureRow, FeatureValue, GetResult, OnlineFeatureReader, OnlineRow } from '../core/features/types';
+import { mapLimit } from '../shared/concurrency';
 
 /** BatchGetItem's limit on keys per request. */
 export const MAX_BATCH_GET_KEYS = 100;
@@ -111,18 +112,6 @@ function isConditionFailure(err: unknown): err is { Item?: Record<string, Attrib
   return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'ConditionalCheckFailedException';
 }
 
-/** Runs `task` over the items with at most `limit` in flight; stops taking new items once `stop()` is true. */
-async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>, stop: () => boolean): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (!stop() && next < items.length) {
-      const index = next++;
-      await task(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 function toAttribute(value: FeatureValue): AttributeValue {
   if (value === null) return { NULL: true };
   if (typeof value === 'number') return { N: String(value) };
@@ -166,7 +155,7 @@ export class DynamoOnlineFeatureStore implements OnlineFeatureReader, OnlineFeat
     const outcomes: Array<'written' | 'stale' | undefined> = new Array(rows.length);
     let retries = 0;
     let failure: unknown;
-    await forEachLimited(
+    await mapLimit(
       rows,
       this.concurrency,
       async (row, index) => {
@@ -248,7 +237,7 @@ export class DynamoOnlineFeatureStore implements OnlineFeatureReader, OnlineFeat
     const found = new Map<string, OnlineRow>();
     const nowSeconds = Math.floor(this.clock().getTime() / 1000);
     let failure: unknown;
-    await forEachLimited(
+    await mapLimit(
       chunks,
       Math.min(this.concurrency, 4),
       async (chunk) => {

@@ -53,6 +53,8 @@ export interface S3ObjectRef {
   readonly key: string;
   readonly size: number;
   readonly etag?: string;
+  /** Known when the object was found by HeadObject on a versioned bucket. */
+  readonly versionId?: string;
 }
 
 /** `s3://bucket/a/b.csv` → `{ bucket: 'bucket', key: 'a/b.csv' }`. @throws InvalidS3UriError */
@@ -169,7 +171,7 @@ export function isS3Error(err: unknown, code: string): boolean {
 async function headObject(s3: S3Client, bucket: string, key: string): Promise<S3ObjectRef | undefined> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { bucket, key, size: head.ContentLength ?? 0, etag: head.ETag };
+    return { bucket, key, size: head.ContentLength ?? 0, etag: head.ETag, ...(head.VersionId ? { versionId: head.VersionId } : {}) };
   } catch (err) {
     // HEAD responses have no body, so a missing key surfaces as a bare 404 "NotFound".
     if (isS3Error(err, 'NotFound') || isS3Error(err, 'NoSuchKey')) return undefined;

@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_ERRORS, type DataInputRef, type ValidateDataResult } from '../../lib/contract/pipeline';
 import { DataNotFoundError, scanDataObjects } from '../adapters/s3-lines';
+import { mapLimit } from '../shared/concurrency';
 
 export { DataNotFoundError };
 
@@ -33,8 +34,11 @@ export async function inspectData(s3: S3Client, dataUri: string, options: Inspec
     throw new DataNotFoundError(dataUri);
   }
   const pinned = scan.objects.slice(0, options.maxInputs ?? 100);
+  // A single object was found by HeadObject already; a listing has no version ids, so each
+  // pinned object is asked once (HeadObject returns the current one on a versioned bucket).
+  const single = scan.objects.length === 1 && scan.uri === `s3://${scan.objects[0]!.bucket}/${scan.objects[0]!.key}`;
   const dataInputs = await mapLimit(pinned, options.headConcurrency ?? 8, async (object) => {
-    // ListObjectsV2 has no version ids; HeadObject returns the current one on a versioned bucket.
+    if (single) return ref(object.bucket, object.key, object.etag, object.versionId);
     const head = await s3.send(new HeadObjectCommand({ Bucket: object.bucket, Key: object.key }));
     return ref(object.bucket, object.key, object.etag ?? head.ETag, head.VersionId);
   });
@@ -49,17 +53,4 @@ function ref(bucket: string, key: string, etag: string | undefined, versionId: s
     // "null" is the version id of an object written before versioning was enabled: it pins nothing.
     ...(versionId && versionId !== 'null' ? { versionId } : {}),
   };
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

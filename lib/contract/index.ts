@@ -86,6 +86,11 @@ export function modelParameterKey(model: string): string {
   return `models/${model}/serving`;
 }
 
+/** Key (below `/gantry/<stage>/`) of a model's training state machine ARN, read by `gantry train`. */
+export function trainingParameterKeyOf(model: string): string {
+  return `models/${model}/training-state-machine`;
+}
+
 /** What an application needs to call a model: published by the model's stack as JSON in SSM. */
 export interface ModelServingContract {
   readonly model: string;

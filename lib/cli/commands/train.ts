@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { TrainingInput } from '../../contract/pipeline';
-import { trainingParameterKeyOf } from '../../contract/parameters';
+import { trainingParameterKeyOf } from '../../contract';
 import { parseFlags, required, s3Uri, UsageError } from '../args';
 import { resolveName, type CliClients, type CliIo } from '../context';
 import { print } from '../output';
