@@ -9,12 +9,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { Template } from 'aws-cdk-lib/assertions';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_TABLE, REGISTRY_TABLE } from '../../lib/contract';
-import { testStage } from '../support/app';
 import { dynamoClient, s3Client } from '../support/engines';
+import { dataStackTemplate } from '../support/local-data';
 import { hashStream, pseudoRandomStream } from '../support/streams';
 import { createBucketsFromTemplate, createTablesFromTemplate, type CfnTemplate } from '../support/template-resources';
 
@@ -27,7 +26,7 @@ describe('DataStack on the local engines', () => {
   let featureTable: string;
 
   beforeAll(async () => {
-    template = Template.fromStack(testStage('dev').stage.data).toJSON() as CfnTemplate;
+    template = dataStackTemplate();
     dynamo = dynamoClient();
     s3 = s3Client();
     [registryTable, featureTable] = await Promise.all([

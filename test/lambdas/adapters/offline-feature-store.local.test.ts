@@ -1,11 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineReadError, S3OfflineFeatureStore } from '../../../lambdas/adapters/offline-feature-store';
 import type { FeatureRow } from '../../../lambdas/core/features/types';
-import { testStage } from '../../support/app';
 import { s3Client } from '../../support/engines';
-import { createBucketsFromTemplate, type CfnTemplate } from '../../support/template-resources';
+import { createBucketsFromTemplate } from '../../support/template-resources';
+import { dataStackTemplate } from '../../support/local-data';
 
 const row = (entityId: string, group: string, eventTime: string, values: FeatureRow['values']): FeatureRow => ({ entityId, group, eventTime, values });
 
@@ -13,9 +12,8 @@ let s3: S3Client;
 let bucket: string;
 
 beforeAll(async () => {
-  const template = Template.fromStack(testStage('dev').stage.data).toJSON() as CfnTemplate;
   s3 = s3Client();
-  const buckets = await createBucketsFromTemplate(s3, template);
+  const buckets = await createBucketsFromTemplate(s3, dataStackTemplate());
   // Each test file gets fresh buckets, so listings here only see this file's objects.
   bucket = Object.entries(buckets).find(([path]) => path.includes('/Lake/Features/'))![1];
 });

@@ -7,7 +7,6 @@ import {
   type BatchGetItemCommandOutput,
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import {
@@ -18,9 +17,8 @@ import {
   type RetryPolicy,
 } from '../../../lambdas/adapters/online-feature-store';
 import type { FeatureGroupSpec, FeatureRow } from '../../../lambdas/core/features/types';
-import { testStage } from '../../support/app';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, uniqueName } from '../../support/engines';
-import { createTablesFromTemplate, type CfnTemplate } from '../../support/template-resources';
+import { localFeatureTable } from '../../support/local-data';
 
 const activity: FeatureGroupSpec = {
   name: 'customer-activity',
@@ -52,14 +50,12 @@ function row(entityId: string, eventTime: string, values: FeatureRow['values'], 
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
 const at = (minutes: number, ms = 0): string => new Date(T0 + minutes * 60_000 + ms).toISOString();
 
-let template: CfnTemplate;
 let dynamo: DynamoDBClient;
 let table: string;
 
 beforeAll(async () => {
-  template = Template.fromStack(testStage('dev').stage.data).toJSON() as CfnTemplate;
   dynamo = client();
-  table = await createTablesFromTemplate(dynamo, template, '/FeatureStore/OnlineTable/');
+  ({ tableName: table } = await localFeatureTable(dynamo));
 });
 
 afterAll(() => dynamo?.destroy());
@@ -139,7 +135,7 @@ describe('DynamoOnlineFeatureStore.put', () => {
 
   it('loses nothing of a 10,000-row put when every 7th request is throttled', async () => {
     const throttled = client();
-    const bigTable = await createTablesFromTemplate(throttled, template, '/FeatureStore/OnlineTable/');
+    const { tableName: bigTable } = await localFeatureTable(throttled);
     let requests = 0;
     let thrown = 0;
     const failedOnce = new Set<string>();

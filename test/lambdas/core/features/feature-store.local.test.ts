@@ -1,14 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3OfflineFeatureStore } from '../../../../lambdas/adapters/offline-feature-store';
 import { DynamoOnlineFeatureStore } from '../../../../lambdas/adapters/online-feature-store';
 import { FeatureStore } from '../../../../lambdas/core/features/feature-store';
 import type { FeatureGroupSpec } from '../../../../lambdas/core/features/types';
-import { testStage } from '../../../support/app';
 import { dynamoClient, s3Client, uniqueName } from '../../../support/engines';
-import { createBucketsFromTemplate, createTablesFromTemplate, type CfnTemplate } from '../../../support/template-resources';
+import { createBucketsFromTemplate } from '../../../support/template-resources';
+import { dataStackTemplate, localFeatureTable } from '../../../support/local-data';
 
 // The service over the real adapters, on tables and buckets created from the synthesized data stack.
 const activity: FeatureGroupSpec = {
@@ -29,11 +28,10 @@ let table: string;
 let bucket: string;
 
 beforeAll(async () => {
-  const template = Template.fromStack(testStage('dev').stage.data).toJSON() as CfnTemplate;
   dynamo = dynamoClient();
   s3 = s3Client();
-  table = await createTablesFromTemplate(dynamo, template, '/FeatureStore/OnlineTable/');
-  const buckets = await createBucketsFromTemplate(s3, template);
+  ({ tableName: table } = await localFeatureTable(dynamo));
+  const buckets = await createBucketsFromTemplate(s3, dataStackTemplate());
   bucket = Object.entries(buckets).find(([path]) => path.includes('/Lake/Features/'))![1];
 });
 
