@@ -141,3 +141,13 @@ export class InferenceInstance extends InstanceType {
     return new InferenceInstance(lookup(name, 'inference'));
   }
 }
+
+// Families whose instances carry local NVMe storage. SageMaker encrypts it in hardware and
+// refuses a KMS key for it: CreateTrainingJob (VolumeKmsKeyId) and CreateEndpointConfig
+// (KmsKeyId) fail when one is given for these types.
+const INSTANCE_STORAGE_FAMILY = /^ml\.(c5d|c6id|m5d|m6id|r5d|r6id|g4dn|g5|g6|g6e|gr6|p3dn|p4d|p4de|p5|p5e|p5en|trn1|trn1n|trn2)\./;
+
+/** Whether the instance type has local instance storage, whose volume key cannot be chosen. */
+export function hasInstanceStorage(instanceType: string): boolean {
+  return INSTANCE_STORAGE_FAMILY.test(instanceType);
+}

@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../../config';
+import { hasInstanceStorage } from '../../config/instance-types';
 
 /*
  * The SageMaker requests the training pipeline sends, as Step Functions Parameters (JSONPath:
@@ -28,6 +29,11 @@ export interface JobLocations {
   readonly vpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
 }
 
+/** `VolumeKmsKeyId`, unless the instance type has instance storage (encrypted in hardware; SageMaker refuses a key). */
+function volumeKey(instanceType: string, kmsKeyArn: string): { VolumeKmsKeyId?: string } {
+  return hasInstanceStorage(instanceType) ? {} : { VolumeKmsKeyId: kmsKeyArn };
+}
+
 /** The five cost tags plus the execution that created the job. */
 export function jobTags(costTags: Readonly<Record<string, string>>): JobTags {
   return [...Object.entries(costTags).map(([Key, Value]) => ({ Key, Value })), { Key: 'ExecutionId', 'Value.$': '$$.Execution.Id' }];
@@ -42,7 +48,7 @@ export function processingJobRequest(model: ModelConfig, at: JobLocations, tags:
     'ProcessingJobName.$': `States.Format('${model.name}-prep-{}', $.run.id)`,
     RoleArn: at.roleArn,
     AppSpecification: { ImageUri: p.image, ContainerEntrypoint: ['python3', `/opt/ml/processing/input/code/${at.preprocessScriptName}`] },
-    ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: p.instanceType, VolumeSizeInGB: 30, VolumeKmsKeyId: at.kmsKeyArn } },
+    ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: p.instanceType, VolumeSizeInGB: 30, ...volumeKey(p.instanceType, at.kmsKeyArn) } },
     ProcessingInputs: [
       // The URI validate-data checked and normalized, so the job reads exactly the checked data.
       { InputName: 'data', S3Input: { 'S3Uri.$': '$.data.dataUri', LocalPath: '/opt/ml/processing/input/data', S3DataType: 'S3Prefix', S3InputMode: 'File', S3DataDistributionType: 'FullyReplicated' } },
@@ -78,7 +84,8 @@ export function trainingJobRequest(model: ModelConfig, at: JobLocations, tags: J
     'HyperParameters.$': '$.run.hyperparameters',
     InputDataConfig: [channel('train'), channel('validation')],
     OutputDataConfig: { S3OutputPath: `s3://${at.artifactsBucket}/models/${model.name}/`, KmsKeyId: at.kmsKeyArn },
-    ResourceConfig: { InstanceType: t.instanceType, InstanceCount: t.instanceCount, VolumeSizeInGB: t.volumeSizeGb, VolumeKmsKeyId: at.kmsKeyArn },
+    // Instance storage (g5, p4d, ...) is encrypted in hardware; SageMaker refuses a key for it.
+    ResourceConfig: { InstanceType: t.instanceType, InstanceCount: t.instanceCount, VolumeSizeInGB: t.volumeSizeGb, ...volumeKey(t.instanceType, at.kmsKeyArn) },
     StoppingCondition: { MaxRuntimeInSeconds: t.maxRuntimeSeconds, ...(t.spot.enabled ? { MaxWaitTimeInSeconds: t.spot.maxWaitSeconds } : {}) },
     EnableManagedSpotTraining: t.spot.enabled,
     // Spot capacity can be reclaimed mid-run; the script resumes from the last checkpoint.

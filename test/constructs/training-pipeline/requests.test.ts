@@ -23,10 +23,16 @@ describe('trainingJobRequest', () => {
   const request = trainingJobRequest(churn, at, tags) as Record<string, any>;
 
   it('trains on the configured GPU instance at spot prices, waiting longer than it runs', () => {
-    expect(request.ResourceConfig).toEqual({ InstanceType: 'ml.g5.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50, VolumeKmsKeyId: at.kmsKeyArn });
+    // g5 has NVMe instance storage, encrypted in hardware: SageMaker refuses a VolumeKmsKeyId for it.
+    expect(request.ResourceConfig).toEqual({ InstanceType: 'ml.g5.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50 });
     expect(request.EnableManagedSpotTraining).toBe(true);
     expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 7200, MaxWaitTimeInSeconds: 14400 });
     expect(request.StoppingCondition.MaxWaitTimeInSeconds).toBeGreaterThan(request.StoppingCondition.MaxRuntimeInSeconds);
+  });
+
+  it('encrypts the EBS volume of an instance type without instance storage with the stage key', () => {
+    const onP3 = trainingJobRequest(withTraining({ instanceType: 'ml.p3.2xlarge' }), at, tags) as Record<string, any>;
+    expect(onP3.ResourceConfig).toEqual({ InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50, VolumeKmsKeyId: at.kmsKeyArn });
   });
 
   it('checkpoints to artifacts/checkpoints/<model>/<execution>', () => {
