@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config';
 import { PIPELINE_ERRORS } from '../../contract/pipeline';
 import { acknowledgeWildcardResource } from '../../nag';
+import { FailurePath, invokeFunction, RETRY, TRANSIENT_SAGEMAKER_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
 import { compilationJobRequest, jobTags, processingJobRequest, trainingJobRequest, type JobLocations } from './requests';
 
 /** The shared functions the pipeline invokes (from the runtime stack). */
@@ -54,10 +55,6 @@ export interface TrainingPipelineProps {
   readonly maxCompilePolls?: number;
 }
 
-/** Errors worth retrying: throttling and transient service faults, never a job's own failure. */
-const TRANSIENT_SAGEMAKER_ERRORS = ['ThrottlingException', 'SageMaker.ThrottlingException', 'SageMaker.InternalFailure', 'SageMaker.ServiceUnavailable'];
-const TRANSIENT_LAMBDA_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
-const RETRY = { interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL };
 
 const RUN_REASONS = ['schedule', 'new-data', 'drift', 'manual'] as const;
 
@@ -88,32 +85,9 @@ export class TrainingPipeline extends Construct {
     };
 
     // --- failure path -------------------------------------------------------------------
-    const failed = new sfn.Fail(this, 'TrainingFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
-    const notifyFailure = new tasks.SnsPublish(this, 'NotifyFailure', {
-      topic: props.topic,
-      subject: `Gantry: training of ${model.name} failed`,
-      message: sfn.TaskInput.fromObject({
-        model: model.name,
-        execution: sfn.JsonPath.executionId,
-        error: sfn.JsonPath.stringAt('$.error.Error'),
-        cause: sfn.JsonPath.stringAt('$.error.Cause'),
-      }),
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    notifyFailure.addRetry({ ...RETRY, errors: ['SNS.ThrottledException', 'SNS.InternalErrorException'] });
-    notifyFailure.next(failed);
-    const recordFailure = this.invoke('RecordFailure', functions.recordEvent, {
-      model: model.name,
-      type: 'Failed',
-      reason: sfn.JsonPath.stringAt('$.error.Error'),
-      error: sfn.JsonPath.stringAt('$.error.Error'),
-      cause: sfn.JsonPath.stringAt('$.error.Cause'),
-      executionArn: sfn.JsonPath.executionId,
-    }, sfn.JsonPath.DISCARD);
-    // A registry outage must not swallow the notification.
-    recordFailure.addCatch(notifyFailure, { resultPath: '$.recordError' });
-    recordFailure.next(notifyFailure);
-    const catchInto = (state: sfn.TaskStateBase | sfn.CustomState) => state.addCatch(recordFailure, { resultPath: '$.error' });
+    const failure = new FailurePath(this, { model: model.name, topic: props.topic, recordEvent: functions.recordEvent, subject: `Gantry: training of ${model.name} failed`, failId: 'TrainingFailed' });
+    const recordFailure = failure.start;
+    const catchInto = (state: sfn.TaskStateBase | sfn.CustomState) => failure.catchInto(state);
 
     // --- input -----------------------------------------------------------------------------
     const defaults = new sfn.Pass(this, 'ApplyDefaults', {
@@ -273,7 +247,7 @@ export class TrainingPipeline extends Construct {
       taskTimeout: sfn.Timeout.duration(Duration.days(7)),
       resultPath: '$.approval',
     });
-    request.addRetry({ ...RETRY, errors: ['SNS.ThrottledException', 'SNS.InternalErrorException'] });
+    request.addRetry({ ...RETRY, errors: TRANSIENT_SNS_ERRORS });
     const rejected = new sfn.Fail(this, 'Rejected', { error: 'Rejected', causePath: '$.rejection.Cause' });
     request.addCatch(rejected, { errors: ['Rejected'], resultPath: '$.rejection' });
     catchInto(request);
@@ -282,15 +256,7 @@ export class TrainingPipeline extends Construct {
 
   /** A Lambda task with Gantry's retries; its failures go to the failure path. */
   private invoke(id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: fn,
-      payload: sfn.TaskInput.fromObject(payload),
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      resultPath,
-    });
-    task.addRetry({ ...RETRY, errors: TRANSIENT_LAMBDA_ERRORS });
-    return task;
+    return invokeFunction(this, id, fn, payload, resultPath);
   }
 
   /**

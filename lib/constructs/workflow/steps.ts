@@ -1,0 +1,93 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+
+/*
+ * The states every Gantry workflow shares: retries of transient errors, Lambda tasks, and the
+ * failure path that records a failure in the registry and notifies the model's topic.
+ */
+
+/** Errors worth retrying: throttling and transient service faults, never a job's own failure. */
+export const TRANSIENT_SAGEMAKER_ERRORS = ['ThrottlingException', 'SageMaker.ThrottlingException', 'SageMaker.InternalFailure', 'SageMaker.ServiceUnavailable'];
+export const TRANSIENT_LAMBDA_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
+export const TRANSIENT_SNS_ERRORS = ['SNS.ThrottledException', 'SNS.InternalErrorException'];
+export const RETRY = { interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL };
+
+/** A Lambda task with Gantry's retries: the function's result (payload only) lands at `resultPath`. */
+export function invokeFunction(scope: Construct, id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string): tasks.LambdaInvoke {
+  const task = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payload: sfn.TaskInput.fromObject(payload),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    resultPath,
+  });
+  task.addRetry({ ...RETRY, errors: TRANSIENT_LAMBDA_ERRORS });
+  return task;
+}
+
+export interface FailurePathProps {
+  readonly model: string;
+  readonly topic: sns.ITopic;
+  /** The record-event function. */
+  readonly recordEvent: lambda.IFunction;
+  /** Subject of the notification. */
+  readonly subject: string;
+  /** Id of the final Fail state. */
+  readonly failId: string;
+  /** More fields of the record-event payload, e.g. the version the run was about. */
+  readonly recordExtra?: Record<string, unknown>;
+}
+
+/**
+ * Record the caught error (`$.error`) in the registry, notify the topic, fail. A registry
+ * outage must not swallow the notification, so a failed record still notifies.
+ */
+export class FailurePath {
+  /** The first state: catch errors into it with `catchInto`. */
+  public readonly start: sfn.IChainable;
+  private readonly record: tasks.LambdaInvoke;
+
+  constructor(scope: Construct, props: FailurePathProps) {
+    const failed = new sfn.Fail(scope, props.failId, { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+    const notify = new tasks.SnsPublish(scope, 'NotifyFailure', {
+      topic: props.topic,
+      subject: props.subject,
+      message: sfn.TaskInput.fromObject({
+        model: props.model,
+        execution: sfn.JsonPath.executionId,
+        error: sfn.JsonPath.stringAt('$.error.Error'),
+        cause: sfn.JsonPath.stringAt('$.error.Cause'),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    notify.addRetry({ ...RETRY, errors: TRANSIENT_SNS_ERRORS });
+    notify.next(failed);
+    this.record = invokeFunction(
+      scope,
+      'RecordFailure',
+      props.recordEvent,
+      {
+        model: props.model,
+        type: 'Failed',
+        reason: sfn.JsonPath.stringAt('$.error.Error'),
+        error: sfn.JsonPath.stringAt('$.error.Error'),
+        cause: sfn.JsonPath.stringAt('$.error.Cause'),
+        executionArn: sfn.JsonPath.executionId,
+        ...props.recordExtra,
+      },
+      sfn.JsonPath.DISCARD,
+    );
+    this.record.addCatch(notify, { resultPath: '$.recordError' });
+    this.record.next(notify);
+    this.start = this.record;
+  }
+
+  /** Sends every error of `state` (after its retries) down this path, the error at `$.error`. */
+  catchInto(state: sfn.TaskStateBase | sfn.CustomState): void {
+    state.addCatch(this.record, { resultPath: '$.error' });
+  }
+}
