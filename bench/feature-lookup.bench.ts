@@ -71,7 +71,8 @@ async function main(): Promise<void> {
     );
     if (put.written !== ENTITIES) throw new Error(`seeded ${put.written} of ${ENTITIES} rows`);
 
-    fake.always({ status: 200, body: Array.from({ length: PER_PREDICT }, () => '0.42').join('\n'), contentType: 'text/csv', variant: 'v3' });
+    // The container reports its version, so the client makes no DescribeEndpoint lookup.
+    fake.always({ status: 200, body: Array.from({ length: PER_PREDICT }, () => '0.42').join('\n'), contentType: 'text/csv', variant: 'primary', customAttributes: 'gantry-model-version=3' });
     const runtime = fake.client({ maxAttempts: 1 });
     const client = new GantryClient({
       stage: 'bench',
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     };
     const predict = async () => {
       const result = await client.predict({ model: 'churn', entityIds: sampleIds() });
-      if (result.modelVersion !== 3) throw new Error('unexpected variant');
+      if (result.variant !== 'primary' || result.modelVersion !== 3) throw new Error(`unexpected variant ${result.variant} or model version ${result.modelVersion}`);
     };
 
     for (let i = 0; i < WARMUP; i++) {

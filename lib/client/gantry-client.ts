@@ -1,11 +1,12 @@
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { OnlineFeatureReader } from '../../lambdas/core/features/types';
-import { versionOfVariant } from '../contract';
 import { CatalogResolver, ssmCatalog, type CatalogSource } from './catalog';
 import { InvalidInputError, ModelInvocationError } from './errors';
 import { joinOnlineRows, validateInput } from './input';
 import { invokeWithRetry, type RetryPolicy } from './invoke';
+import { DeployedVersions, versionOfAttributes, type ModelVersionSource, type VersionLookup } from './model-version';
 import { parseResponse, serializeRequest, type FeatureRecord, type JsonValue } from './serialization';
 
 /** Options shared by the constructor and `GantryClient.fromStage`. */
@@ -24,6 +25,16 @@ export interface GantryClientSettings {
   readonly maxAttempts?: number;
   /** Most entities or records one predict call accepts. @default 1000 */
   readonly maxEntities?: number;
+  /**
+   * SageMaker client to look up which model version an endpoint serves (DescribeEndpoint; the
+   * caller needs `sagemaker:DescribeEndpoint` on it), for predictions whose container does not
+   * report its version. A failed lookup never fails a prediction.
+   * @default - no lookup: `modelVersion` is set only when the container reports it
+   * (`GantryClient.fromStage` creates a client for the default region)
+   */
+  readonly sagemaker?: SageMakerClient;
+  /** How long an endpoint's looked-up version (or a failed lookup) is reused, in milliseconds. @default 60000 */
+  readonly versionCacheMs?: number;
 }
 
 export interface GantryClientOptions extends GantryClientSettings {
@@ -38,6 +49,8 @@ export interface FromStageOptions extends GantryClientSettings {
   readonly models: readonly string[];
   /** @default - a client for the default region */
   readonly ssm?: SSMClient;
+  /** @default - a client for the default region */
+  readonly sagemaker?: SageMakerClient;
 }
 
 export interface PredictRequest {
@@ -48,7 +61,10 @@ export interface PredictRequest {
   readonly features?: readonly FeatureRecord[];
   /** Passed to the container as `X-Amzn-SageMaker-Custom-Attributes` (at most 1024 characters). */
   readonly customAttributes?: string;
-  /** Production variant to call instead of the weighted choice, e.g. `v7`. */
+  /**
+   * Production variant to call instead of the weighted choice. A Gantry endpoint has one,
+   * `primary`, so this is for endpoints with several variants.
+   */
   readonly targetVariant?: string;
   /** Include the undecoded response body in the result. @default false */
   readonly includeRaw?: boolean;
@@ -62,22 +78,34 @@ export interface PredictResult {
    * the body's `predictions` field, or the whole body when it has none.
    */
   readonly predictions: JsonValue;
-  /** The production variant that answered (`InvokedProductionVariant`). */
+  /**
+   * The production variant that answered (`InvokedProductionVariant`): `primary` on every
+   * Gantry endpoint, whatever version it serves.
+   */
   readonly variant: string | undefined;
-  /** The model version that answered, read from the variant name; undefined for a variant not named by Gantry. */
+  /**
+   * The model version that answered: the one the container reported (`gantry-model-version=N`
+   * in its custom attributes response header), else the one the endpoint serves (looked up with
+   * the `sagemaker` client, cached). Undefined when neither tells it: no report and no client,
+   * a deployment under way (both versions answer), an endpoint config Gantry did not name, or
+   * a failed lookup.
+   */
   readonly modelVersion: number | undefined;
+  /** Where `modelVersion` came from; undefined when it is. */
+  readonly modelVersionSource: ModelVersionSource | undefined;
   /** The response body as received, when `includeRaw` was set. */
   readonly raw?: string;
 }
 
-const DEFAULTS = { timeoutMs: 2000, maxAttempts: 3, maxEntities: 1000 } as const;
+const DEFAULTS = { timeoutMs: 2000, maxAttempts: 3, maxEntities: 1000, versionCacheMs: 60_000 } as const;
 const BACKOFF = { baseDelayMs: 100, maxDelayMs: 2000 } as const;
 const MAX_CUSTOM_ATTRIBUTES = 1024;
 
 /**
  * Calls Gantry models by name: resolves the endpoint, optionally joins online features,
  * serializes to the model's content type, and invokes SageMaker with timeouts and retries.
- * Every error it throws on purpose is a `GantryClientError`.
+ * Each result names the model version that answered when the container or the endpoint tells
+ * it. Every error it throws on purpose is a `GantryClientError`.
  */
 export class GantryClient {
   /**
@@ -85,8 +113,8 @@ export class GantryClient {
    * (`/gantry/<stage>/models/<model>/serving`) on the first predict.
    */
   static fromStage(stage: string, options: FromStageOptions): GantryClient {
-    const { ssm = new SSMClient({}), models, ...settings } = options;
-    return new GantryClient({ ...settings, stage, models: ssmCatalog(ssm, stage, models) });
+    const { ssm = new SSMClient({}), sagemaker = new SageMakerClient({}), models, ...settings } = options;
+    return new GantryClient({ ...settings, sagemaker, stage, models: ssmCatalog(ssm, stage, models) });
   }
 
   /** The stage this client calls. */
@@ -97,6 +125,9 @@ export class GantryClient {
   private readonly features: OnlineFeatureReader | undefined;
   private readonly policy: RetryPolicy;
   private readonly maxEntities: number;
+  private readonly versions: DeployedVersions | undefined;
+  /** Endpoints whose last response reported its version: no lookup is started ahead for them. */
+  private readonly labelled = new Set<string>();
 
   constructor(options: GantryClientOptions) {
     this.stage = options.stage;
@@ -110,6 +141,8 @@ export class GantryClient {
       ...BACKOFF,
     };
     this.maxEntities = positive('maxEntities', options.maxEntities ?? DEFAULTS.maxEntities, true);
+    const versionCacheMs = positive('versionCacheMs', options.versionCacheMs ?? DEFAULTS.versionCacheMs, false);
+    this.versions = options.sagemaker === undefined ? undefined : new DeployedVersions(options.sagemaker, versionCacheMs);
   }
 
   /** Scores entities or feature records with a model. */
@@ -136,6 +169,9 @@ export class GantryClient {
     const body = serializeRequest(contract.contentType, rows, { featureNames: contract.features?.names, rowLabels });
     await this.checkRuntimeRetries();
 
+    // A lookup that is due runs beside the invocation, overlapping it rather than adding to it.
+    const { endpointName } = contract;
+    const deployed = this.labelled.has(endpointName) ? undefined : this.versions?.lookup(endpointName);
     const output = await invokeWithRetry(
       this.runtime,
       {
@@ -156,15 +192,32 @@ export class GantryClient {
     } catch (error) {
       throw new ModelInvocationError(contract.endpointName, `response is not valid ${output.ContentType ?? contract.contentType}`, { cause: error });
     }
-    const variant = output.InvokedProductionVariant;
+    const version = await this.versionOf(endpointName, output.CustomAttributes, deployed);
     return {
       model,
-      endpointName: contract.endpointName,
+      endpointName,
       predictions,
-      variant,
-      modelVersion: variant === undefined ? undefined : versionOfVariant(variant),
+      variant: output.InvokedProductionVariant,
+      ...version,
       ...(request.includeRaw === true ? { raw } : {}),
     };
+  }
+
+  /** The container's own report first; else the version the endpoint serves. */
+  private async versionOf(
+    endpointName: string,
+    customAttributes: string | undefined,
+    deployed: Promise<VersionLookup> | undefined,
+  ): Promise<Pick<PredictResult, 'modelVersion' | 'modelVersionSource'>> {
+    const reported = versionOfAttributes(customAttributes);
+    if (reported !== undefined) {
+      this.labelled.add(endpointName);
+      return { modelVersion: reported, modelVersionSource: 'container' };
+    }
+    this.labelled.delete(endpointName);
+    const versions = this.versions;
+    const version = versions === undefined ? undefined : versions.versionOf(endpointName, await (deployed ?? versions.lookup(endpointName)));
+    return version === undefined ? { modelVersion: undefined, modelVersionSource: undefined } : { modelVersion: version, modelVersionSource: 'endpoint' };
   }
 
   // An injected client that retries by itself multiplies our attempts (3 x 3 requests by

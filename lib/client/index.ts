@@ -1,6 +1,9 @@
 /**
  * Gantry's application client: call a model by name and get its predictions, the variant
- * that answered and the model version.
+ * that answered (`primary` on every Gantry endpoint) and the model version: the one the
+ * container reports (`gantry-model-version=N` in its custom attributes), else the one the
+ * endpoint serves (DescribeEndpoint, cached per endpoint; unknown while a deployment shifts
+ * traffic between two versions). `modelVersionSource` says which.
  *
  * ```ts
  * const gantry = GantryClient.fromStage('prod', { models: ['churn'], features: onlineStore });
@@ -27,6 +30,7 @@ export {
   UnknownModelError,
 } from './errors';
 export type { CatalogSource, ModelCatalog } from './catalog';
+export type { ModelVersionSource } from './model-version';
 export type { ContentType, CsvCell, FeatureRecord, JsonValue } from './serialization';
 export type { ModelServingContract } from '../contract';
 export type { FeatureValue, GetResult, OnlineFeatureReader, OnlineRow } from '../../lambdas/core/features/types';

@@ -67,20 +67,6 @@ export function endpointName(stage: string, model: string): string {
   return `gantry-${stage}-${model}`;
 }
 
-/**
- * Name of the production variant that serves a model version. The client reads the version
- * back from `InvokedProductionVariant`, so both sides must agree on this shape.
- */
-export function variantName(version: number): string {
-  return `v${version}`;
-}
-
-/** The model version a variant serves, or undefined when the variant is not named by Gantry. */
-export function versionOfVariant(variant: string): number | undefined {
-  const match = /^v(\d+)$/.exec(variant);
-  return match ? Number(match[1]) : undefined;
-}
-
 /** Key (below `/gantry/<stage>/`) of a model's serving contract, a JSON `ModelServingContract`. */
 export function modelParameterKey(model: string): string {
   return `models/${model}/serving`;
@@ -102,3 +88,5 @@ export interface ModelServingContract {
 
 /** Prefix of the offline feature store inside the features bucket. */
 export const OFFLINE_FEATURES_PREFIX = 'offline';
+
+export * from './serving';

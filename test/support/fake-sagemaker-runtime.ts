@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
  * Header names are the ones @aws-sdk/client-sagemaker-runtime writes and reads: it sends
  * `Content-Type`, `Accept`, `X-Amzn-SageMaker-Custom-Attributes` and
  * `X-Amzn-SageMaker-Target-Variant`; it reads the variant from
- * `x-Amzn-Invoked-Production-Variant` and an error's type from `x-amzn-errortype`.
+ * `x-Amzn-Invoked-Production-Variant`, the container's custom attributes from
+ * `X-Amzn-SageMaker-Custom-Attributes`, and an error's type from `x-amzn-errortype`.
  */
 
 export interface ScriptedResponse {
@@ -22,6 +23,8 @@ export interface ScriptedResponse {
   readonly contentType?: string;
   /** Sent as `x-amzn-invoked-production-variant`. */
   readonly variant?: string;
+  /** Sent as `x-amzn-sagemaker-custom-attributes`: what the container returned, e.g. `gantry-model-version=7`. */
+  readonly customAttributes?: string;
   /** Sent as `x-amzn-errortype`, which the SDK maps to its exception class (e.g. `ModelError`). */
   readonly errorType?: string;
   /** Wait this long before answering. */
@@ -46,8 +49,8 @@ export interface RecordedRequest {
 
 const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
 
-/** A 200 whose variant is `variant`. */
-export function ok(body: string, variant = 'v1', contentType?: string): ScriptedResponse {
+/** A 200 whose variant is `variant` (Gantry endpoints have one, `primary`). */
+export function ok(body: string, variant = 'primary', contentType?: string): ScriptedResponse {
   return { status: 200, body, variant, contentType };
 }
 
@@ -194,6 +197,7 @@ export class FakeSageMakerRuntime {
     const body = scripted.body ?? '';
     const headers: Record<string, string> = { 'content-type': scripted.contentType ?? guessContentType(body) };
     if (scripted.variant !== undefined) headers['x-amzn-invoked-production-variant'] = scripted.variant;
+    if (scripted.customAttributes !== undefined) headers['x-amzn-sagemaker-custom-attributes'] = scripted.customAttributes;
     if (scripted.errorType !== undefined) headers['x-amzn-errortype'] = scripted.errorType;
     res.writeHead(scripted.status ?? 200, headers);
     res.end(body);

@@ -1,5 +1,7 @@
+import { DescribeEndpointCommand, SageMakerClient, type DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { FeatureValue, GetResult, OnlineFeatureReader, OnlineRow } from '../../../lambdas/core/features/types';
 import {
   EndpointUnavailableError,
@@ -81,8 +83,8 @@ function client(settings: Omit<GantryClientSettings, 'runtime'> = {}): GantryCli
 }
 
 describe('GantryClient.predict', () => {
-  it('sends CSV in the model\'s feature order and returns the variant and version', async () => {
-    fake.enqueue(ok('0.81\n0.12\n', 'v7', 'text/csv'));
+  it('sends CSV in the model\'s feature order and returns the variant and the version the container reports', async () => {
+    fake.enqueue({ ...ok('0.81\n0.12\n', 'primary', 'text/csv'), customAttributes: 'gantry-model-version=7' });
     const result = await client().predict({
       model: 'churn',
       features: [
@@ -90,15 +92,16 @@ describe('GantryClient.predict', () => {
         { calls: 0, tenure: 3.5, plan: 'pro', ignored: 'x' },
       ],
       customAttributes: 'trace=abc',
-      targetVariant: 'v7',
+      targetVariant: 'primary',
     });
 
     expect(result).toEqual({
       model: 'churn',
       endpointName: 'gantry-test-churn',
       predictions: [[0.81], [0.12]],
-      variant: 'v7',
+      variant: 'primary',
       modelVersion: 7,
+      modelVersionSource: 'container',
     });
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]).toMatchObject({
@@ -108,17 +111,17 @@ describe('GantryClient.predict', () => {
       contentType: 'text/csv',
       accept: 'text/csv',
       customAttributes: 'trace=abc',
-      targetVariant: 'v7',
+      targetVariant: 'primary',
       body: '12,basic,2\n3.5,pro,0',
     });
   });
 
   it('sends JSON instances and returns the predictions field', async () => {
-    fake.enqueue(ok('{"predictions":[{"score":0.3},{"score":0.9}]}', 'v2', 'application/json'));
+    fake.enqueue(ok('{"predictions":[{"score":0.3},{"score":0.9}]}', 'primary', 'application/json'));
     const result = await client().predict({ model: 'ranker', features: [{ views: 10, price: 9.99 }, { price: 1, views: 0 }] });
 
     expect(result.predictions).toEqual([{ score: 0.3 }, { score: 0.9 }]);
-    expect(result.modelVersion).toBe(2);
+    expect(result.variant).toBe('primary');
     expect(fake.requests[0].contentType).toBe('application/json');
     expect(fake.requests[0].accept).toBe('application/json');
     expect(fake.requests[0].customAttributes).toBeUndefined();
@@ -128,7 +131,7 @@ describe('GantryClient.predict', () => {
 
   it('joins online features for 100 entities in one getMany call, in entity order', async () => {
     const ids = Array.from({ length: 100 }, (_, i) => `c-${99 - i}`);
-    fake.enqueue(ok(ids.map((_, i) => String(i / 100)).join('\n'), 'v3'));
+    fake.enqueue(ok(ids.map((_, i) => String(i / 100)).join('\n')));
     const result = await client().predict({ model: 'churn', entityIds: ids });
 
     expect(store.calls).toEqual([{ group: 'customer', entityIds: ids }]);
@@ -140,7 +143,7 @@ describe('GantryClient.predict', () => {
   });
 
   it('reads a repeated entity once and scores it at each position', async () => {
-    fake.enqueue(ok('1\n2\n3', 'v1'));
+    fake.enqueue(ok('1\n2\n3'));
     await client().predict({ model: 'churn', entityIds: ['c-1', 'c-2', 'c-1'] });
 
     expect(store.calls).toEqual([{ group: 'customer', entityIds: ['c-1', 'c-2'] }]);
@@ -218,16 +221,16 @@ describe('GantryClient.predict', () => {
   });
 
   it('retries a 503 and returns the prediction of the second attempt', async () => {
-    fake.enqueue(serviceError(503, 'ServiceUnavailable'), ok('0.5', 'v4'));
+    fake.enqueue(serviceError(503, 'ServiceUnavailable'), { ...ok('0.5'), customAttributes: 'gantry-model-version=4' });
     const result = await client().predict({ model: 'churn', entityIds: ['c-1'] });
 
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[1].body).toBe(fake.requests[0].body);
-    expect(result).toMatchObject({ predictions: [[0.5]], variant: 'v4', modelVersion: 4 });
+    expect(result).toMatchObject({ predictions: [[0.5]], variant: 'primary', modelVersion: 4 });
   });
 
   it('retries throttling (429 ThrottlingException) and unknown 5xx', async () => {
-    fake.enqueue(serviceError(429, 'ThrottlingException'), { status: 502, body: 'bad gateway' }, ok('1', 'v1'));
+    fake.enqueue(serviceError(429, 'ThrottlingException'), { status: 502, body: 'bad gateway' }, ok('1'));
     const result = await client().predict({ model: 'churn', entityIds: ['c-1'] });
 
     expect(fake.requests).toHaveLength(3);
@@ -265,7 +268,7 @@ describe('GantryClient.predict', () => {
   });
 
   it('succeeds when a slow first attempt times out and the retry is fast', async () => {
-    fake.enqueue({ ...ok('0.1'), delayMs: 5_000 }, ok('0.2', 'v9'));
+    fake.enqueue({ ...ok('0.1'), delayMs: 5_000 }, { ...ok('0.2'), customAttributes: 'gantry-model-version=9' });
     const result = await client({ timeoutMs: 150 }).predict({ model: 'churn', entityIds: ['c-1'] });
 
     expect(result).toMatchObject({ predictions: [[0.2]], modelVersion: 9 });
@@ -317,12 +320,12 @@ describe('GantryClient.predict', () => {
   });
 
   it('throws ModelInvocationError when a JSON response does not parse', async () => {
-    fake.enqueue(ok('{"predictions": [0.1', 'v1', 'application/json'));
+    fake.enqueue(ok('{"predictions": [0.1', 'primary', 'application/json'));
     await expect(client().predict({ model: 'ranker', features: [{ price: 1, views: 2 }] })).rejects.toThrow(ModelInvocationError);
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('leaves modelVersion undefined for a variant Gantry did not name, and returns the raw body on request', async () => {
+  it('passes any variant name through, leaves modelVersion undefined with no report and no sagemaker client, and returns the raw body on request', async () => {
     fake.enqueue(ok('{"scores":[1]}', 'AllTraffic', 'application/json'));
     const result = await client().predict({ model: 'freeform', features: [{ anything: 'goes' }], includeRaw: true });
 
@@ -332,6 +335,7 @@ describe('GantryClient.predict', () => {
       predictions: { scores: [1] },
       variant: 'AllTraffic',
       modelVersion: undefined,
+      modelVersionSource: undefined,
       raw: '{"scores":[1]}',
     });
   });
@@ -347,7 +351,7 @@ describe('GantryClient.predict', () => {
         return MODELS;
       },
     });
-    fake.always(ok('1', 'v1'));
+    fake.always(ok('1'));
 
     await expect(lazy.predict({ model: 'ranker', features: [{ price: 1, views: 1 }] })).rejects.toThrow('ssm throttled');
     await lazy.predict({ model: 'ranker', features: [{ price: 1, views: 1 }] });
@@ -359,7 +363,7 @@ describe('GantryClient.predict', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       const retrying = new GantryClient({ stage: STAGE, models: MODELS, runtime: fake.client({ maxAttempts: 3 }) });
-      fake.always(ok('1', 'v1'));
+      fake.always(ok('1'));
       await retrying.predict({ model: 'ranker', features: [{ price: 1, views: 1 }] });
       await retrying.predict({ model: 'ranker', features: [{ price: 1, views: 1 }] });
       await client().predict({ model: 'ranker', features: [{ price: 1, views: 1 }] });
@@ -377,9 +381,183 @@ describe('GantryClient.predict', () => {
     { option: 'timeoutMs', value: 0 },
     { option: 'maxAttempts', value: 1.5 },
     { option: 'maxEntities', value: -1 },
+    { option: 'versionCacheMs', value: 0 },
   ])('throws when $option is $value', ({ option, value }) => {
     expect(() => new GantryClient({ stage: STAGE, models: MODELS, runtime, [option]: value })).toThrow(
       new RegExp(`option ${option} must be a positive`),
     );
+  });
+});
+
+// SageMaker's control plane has no local engine: DescribeEndpoint is mocked and each request asserted in full.
+describe('GantryClient.predict: which model version answered', () => {
+  const sagemaker = new SageMakerClient({ region: 'us-east-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
+  const sagemakerMock = mockClient(sagemaker);
+  const CHURN_ENDPOINT = 'gantry-test-churn';
+  const inService = (config: string): Partial<DescribeEndpointCommandOutput> => ({ EndpointName: CHURN_ENDPOINT, EndpointStatus: 'InService', EndpointConfigName: config });
+  const describeInputs = () => sagemakerMock.commandCalls(DescribeEndpointCommand).map((call) => call.args[0].input);
+  const features = [{ tenure: 1, plan: 'basic', calls: 0 }];
+  let warn: MockInstance<typeof process.emitWarning>;
+
+  // The cache's clock, moved on by hand: performance.now() plus a skip.
+  let skippedMs = 0;
+  const skip = (ms: number) => (skippedMs += ms);
+
+  function versioned(settings: Omit<GantryClientSettings, 'runtime' | 'sagemaker'> = {}): GantryClient {
+    return client({ sagemaker, ...settings });
+  }
+
+  beforeEach(() => {
+    sagemakerMock.reset();
+    warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const realNow = performance.now.bind(performance);
+    const now = vi.spyOn(globalThis.performance, 'now').mockImplementation(() => realNow() + skippedMs);
+    return () => {
+      warn.mockRestore();
+      now.mockRestore();
+    };
+  });
+
+  afterAll(() => {
+    sagemakerMock.restore();
+    sagemaker.destroy();
+  });
+
+  it('reads the version the endpoint serves from its config name, with one exact DescribeEndpoint for 50 predicts', async () => {
+    let answer!: () => void;
+    sagemakerMock.on(DescribeEndpointCommand).callsFake(() => new Promise((resolve) => (answer = () => resolve(inService('gantry-test-churn-v3-1a2b3c4d')))));
+    fake.always(ok('0.5'));
+    const gantry = versioned();
+
+    // 20 concurrent predicts while the lookup is in flight share it, the next 30 read the cache.
+    const concurrent = Array.from({ length: 20 }, () => gantry.predict({ model: 'churn', features }));
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(20), { timeout: 10_000 });
+    answer();
+    const results = await Promise.all(concurrent);
+    for (let i = 0; i < 30; i++) results.push(await gantry.predict({ model: 'churn', features }));
+
+    expect(results).toHaveLength(50);
+    for (const result of results) expect(result).toMatchObject({ variant: 'primary', modelVersion: 3, modelVersionSource: 'endpoint' });
+    expect(describeInputs()).toEqual([{ EndpointName: CHURN_ENDPOINT }]);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('looks up each endpoint once', async () => {
+    sagemakerMock
+      .on(DescribeEndpointCommand, { EndpointName: CHURN_ENDPOINT })
+      .resolves(inService('gantry-test-churn-v3-1a2b3c4d'))
+      .on(DescribeEndpointCommand, { EndpointName: 'gantry-test-ranker' })
+      .resolves({ EndpointStatus: 'InService', EndpointConfigName: 'gantry-test-ranker-v12-0f0f0f0f' });
+    fake.always(ok('{"predictions":[1]}', 'primary', 'application/json'));
+    const gantry = versioned();
+
+    for (let i = 0; i < 3; i++) {
+      await expect(gantry.predict({ model: 'churn', features })).resolves.toMatchObject({ modelVersion: 3 });
+      await expect(gantry.predict({ model: 'ranker', features: [{ price: 1, views: 1 }] })).resolves.toMatchObject({ modelVersion: 12 });
+    }
+    expect(describeInputs()).toEqual([{ EndpointName: CHURN_ENDPOINT }, { EndpointName: 'gantry-test-ranker' }]);
+  });
+
+  it('prefers the version the container reports, and stops looking ahead for an endpoint that reports it', async () => {
+    sagemakerMock.on(DescribeEndpointCommand).resolves(inService('gantry-test-churn-v3-1a2b3c4d'));
+    fake.always({ ...ok('0.5'), customAttributes: 'trace=abc;gantry-model-version=4' });
+    const gantry = versioned();
+
+    const first = await gantry.predict({ model: 'churn', features });
+    skip(60_001);
+    const second = await gantry.predict({ model: 'churn', features });
+
+    for (const result of [first, second]) expect(result).toMatchObject({ variant: 'primary', modelVersion: 4, modelVersionSource: 'container' });
+    // The first lookup started beside the first invocation, before the response told the version;
+    // once the endpoint reports it, expired cache entries are not refreshed ahead any more.
+    expect(describeInputs()).toEqual([{ EndpointName: CHURN_ENDPOINT }]);
+  });
+
+  it('does not warn about a failed lookup whose answer the container made moot', async () => {
+    sagemakerMock.on(DescribeEndpointCommand).rejects(Object.assign(new Error('User is not authorized to perform: sagemaker:DescribeEndpoint'), { name: 'AccessDeniedException' }));
+    fake.always({ ...ok('0.5'), customAttributes: 'gantry-model-version=4' });
+
+    const result = await versioned().predict({ model: 'churn', features });
+
+    expect(result).toMatchObject({ modelVersion: 4, modelVersionSource: 'container' });
+    expect(describeInputs()).toEqual([{ EndpointName: CHURN_ENDPOINT }]);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    { name: 'a value that is not a number', attributes: 'gantry-model-version=latest' },
+    { name: 'version 0', attributes: 'gantry-model-version=0' },
+    { name: 'a negative version', attributes: 'gantry-model-version=-2' },
+    { name: 'a fraction', attributes: 'gantry-model-version=4.5' },
+    { name: 'an empty value', attributes: 'gantry-model-version=' },
+    { name: 'a key without a value', attributes: 'gantry-model-version' },
+    { name: 'another key', attributes: 'model-version=4,trace=abc' },
+  ])('ignores $name in the container\'s attributes and falls back to the endpoint\'s version', async ({ attributes }) => {
+    sagemakerMock.on(DescribeEndpointCommand).resolves(inService('gantry-test-churn-v3-1a2b3c4d'));
+    fake.always({ ...ok('0.5'), customAttributes: attributes });
+
+    const result = await versioned().predict({ model: 'churn', features });
+
+    expect(result).toMatchObject({ modelVersion: 3, modelVersionSource: 'endpoint' });
+    expect(describeInputs()).toEqual([{ EndpointName: CHURN_ENDPOINT }]);
+  });
+
+  it.each([
+    {
+      name: 'a deployment is shifting traffic (both versions answer)',
+      described: { ...inService('gantry-test-churn-v3-1a2b3c4d'), EndpointStatus: 'Updating' as const, PendingDeploymentSummary: { EndpointConfigName: 'gantry-test-churn-v4-5e6f7a8b', StartTime: new Date() } },
+    },
+    {
+      name: 'a pending deployment is reported while InService',
+      described: { ...inService('gantry-test-churn-v3-1a2b3c4d'), PendingDeploymentSummary: { EndpointConfigName: 'gantry-test-churn-v4-5e6f7a8b' } },
+    },
+    { name: 'the endpoint is not InService', described: { ...inService('gantry-test-churn-v3-1a2b3c4d'), EndpointStatus: 'RollingBack' as const } },
+    { name: 'its config was not named by Gantry', described: inService('churn-config') },
+    { name: 'its config is another endpoint\'s', described: inService('gantry-test-ranker-v3-1a2b3c4d') },
+  ])('leaves modelVersion undefined when $name', async ({ described }) => {
+    sagemakerMock.on(DescribeEndpointCommand).resolves(described);
+    fake.always(ok('0.5'));
+
+    const result = await versioned().predict({ model: 'churn', features });
+
+    expect(result).toMatchObject({ predictions: [[0.5]], variant: 'primary', modelVersion: undefined, modelVersionSource: undefined });
+    expect(describeInputs()).toEqual([{ EndpointName: CHURN_ENDPOINT }]);
+  });
+
+  it('never fails a prediction on a failed lookup: one warning, and a new lookup after the cache period', async () => {
+    sagemakerMock
+      .on(DescribeEndpointCommand)
+      .rejectsOnce(Object.assign(new Error('User is not authorized to perform: sagemaker:DescribeEndpoint'), { name: 'AccessDeniedException' }))
+      .rejectsOnce(Object.assign(new Error('User is not authorized to perform: sagemaker:DescribeEndpoint'), { name: 'AccessDeniedException' }))
+      .resolves(inService('gantry-test-churn-v5-1a2b3c4d'));
+    fake.always(ok('0.5'));
+    const gantry = versioned({ versionCacheMs: 5_000 });
+
+    for (let i = 0; i < 3; i++) {
+      await expect(gantry.predict({ model: 'churn', features })).resolves.toMatchObject({ predictions: [[0.5]], modelVersion: undefined, modelVersionSource: undefined });
+    }
+    expect(describeInputs()).toHaveLength(1);
+    skip(4_000);
+    await expect(gantry.predict({ model: 'churn', features })).resolves.toMatchObject({ modelVersion: undefined });
+    expect(describeInputs()).toHaveLength(1);
+    skip(1_001);
+    await expect(gantry.predict({ model: 'churn', features })).resolves.toMatchObject({ modelVersion: undefined });
+    skip(5_001);
+    await expect(gantry.predict({ model: 'churn', features })).resolves.toMatchObject({ modelVersion: 5, modelVersionSource: 'endpoint' });
+
+    expect(describeInputs()).toEqual([{ EndpointName: CHURN_ENDPOINT }, { EndpointName: CHURN_ENDPOINT }, { EndpointName: CHURN_ENDPOINT }]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/endpoint "gantry-test-churn" serves \(DescribeEndpoint failed: AccessDeniedException: User is not authorized.*Retried every 5000 ms/), { code: 'GANTRY_VERSION_LOOKUP' });
+    // Later predicts read the cached version.
+    await gantry.predict({ model: 'churn', features });
+    expect(describeInputs()).toHaveLength(3);
+  });
+
+  it('sends no DescribeEndpoint without a sagemaker client', async () => {
+    fake.always(ok('0.5'));
+    const result = await client().predict({ model: 'churn', features });
+
+    expect(result).toMatchObject({ modelVersion: undefined, modelVersionSource: undefined });
+    expect(sagemakerMock.calls()).toHaveLength(0);
   });
 });

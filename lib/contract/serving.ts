@@ -1,0 +1,158 @@
+/**
+ * The serving contract between the deploy workflow (a state machine built at deploy time),
+ * the shared functions it invokes, the rollback handler, the CLI and the application client.
+ * Plain constants and types only.
+ */
+
+/**
+ * Name of the one production variant of every Gantry endpoint. It never changes between
+ * versions: SageMaker's blue/green deployments (and so its guardrails) require the new
+ * endpoint config to keep the old variant name, and the endpoint's CloudWatch alarms carry
+ * the variant name as a dimension. Which model version serves is told another way:
+ * `MODEL_VERSION_ENV` in the container, and the endpoint config's name.
+ */
+export const PRODUCTION_VARIANT = 'primary';
+
+/** Environment variable the deploy workflow sets in each SageMaker model: the version it serves. */
+export const MODEL_VERSION_ENV = 'GANTRY_MODEL_VERSION';
+/** Environment variable with the model's name, set beside `MODEL_VERSION_ENV`. */
+export const MODEL_NAME_ENV = 'GANTRY_MODEL';
+
+/**
+ * A container that wants every prediction labelled returns this key in its
+ * `X-Amzn-SageMaker-Custom-Attributes` response header, e.g. `gantry-model-version=7`.
+ */
+export const MODEL_VERSION_ATTRIBUTE = 'gantry-model-version';
+
+export const DEPLOY_STRATEGIES = ['canary', 'linear', 'all-at-once'] as const;
+export type DeployStrategy = (typeof DEPLOY_STRATEGIES)[number];
+
+/** Longest version number the naming below leaves room for. */
+export const MAX_DEPLOYABLE_VERSION = 999_999;
+
+/**
+ * Name of the SageMaker model and endpoint config of one deployment:
+ * `<endpoint>-v<version>-<deployment id>`, e.g. `gantry-prod-churn-v7-1a2b3c4d`. Unique per
+ * deployment (SageMaker names cannot be reused), and it tells which version an endpoint serves.
+ * The config schema keeps `<endpoint>` short enough for the 63-character limit.
+ */
+export function deploymentResourceName(endpoint: string, version: number, deploymentId: string): string {
+  return `${endpoint}-v${version}-${deploymentId}`;
+}
+
+/** The version a deployment's model or endpoint config serves, read back from its name. */
+export function versionOfDeploymentResource(endpoint: string, resourceName: string): number | undefined {
+  if (!resourceName.startsWith(`${endpoint}-v`)) return undefined;
+  const match = /^v(\d+)-[0-9a-f]{8}$/.exec(resourceName.slice(endpoint.length + 1));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Key (below `/gantry/<stage>/`) of a model's deploy state machine ARN, read by `gantry deploy|rollback`. */
+export function deployParameterKeyOf(model: string): string {
+  return `models/${model}/deploy-state-machine`;
+}
+
+/** The input of a deploy execution. */
+export interface DeployInput {
+  readonly model: string;
+  readonly version: number;
+  /** @default the model's configured strategy (always all-at-once for a rollback) */
+  readonly strategy?: DeployStrategy;
+  /**
+   * Put the last-good version back in production: `version` must be the last-good one. The
+   * version in production is marked RolledBack when the endpoint serves last-good again.
+   */
+  readonly rollback?: boolean;
+  /** Why, in words; recorded in the registry history. */
+  readonly reason?: string;
+  /** Who asked: a user, `gantry-rollback`, a training execution ARN. @default the execution */
+  readonly requestedBy?: string;
+}
+
+/** The deploy function's `prepare` action: checks the version and plans the deployment. */
+export interface PrepareDeployEvent {
+  readonly action: 'prepare';
+  /** The model the workflow deploys; the input must name the same one. */
+  readonly model: string;
+  /** The execution's input, unchecked: the function validates it. */
+  readonly input: unknown;
+  readonly endpointName: string;
+  /** The serving target: inf2 deploys the Neuron-compiled artifact. */
+  readonly target: 'inf2' | 'gpu' | 'cpu' | 'serverless';
+  /** The variant's instance type (absent for serverless). */
+  readonly instanceType?: string;
+  readonly defaultStrategy: DeployStrategy;
+  /** 8 lowercase hex characters, unique per execution. */
+  readonly deploymentId: string;
+  /** The execution ARN: the default actor. */
+  readonly executionArn: string;
+}
+
+/** What `prepare` decided; the workflow's later states read it from `$.plan`. */
+export interface DeployPlan {
+  readonly model: string;
+  readonly version: number;
+  readonly strategy: DeployStrategy;
+  readonly rollback: boolean;
+  /** The production version when the deployment started (the one a rollback replaces). */
+  readonly previousVersion?: number;
+  readonly imageUri: string;
+  /** The artifact the container loads: the compiled one on inf2. */
+  readonly artifactUri: string;
+  /** `deploymentResourceName(...)`: the SageMaker model and endpoint config of this deployment. */
+  readonly resourceName: string;
+  readonly endpointExists: boolean;
+  /** The endpoint config in service when the deployment started, if any. */
+  readonly currentConfigName?: string;
+  /**
+   * The new config changes the variant's instance type: the workflow deregisters autoscaling
+   * first, as SageMaker refuses such an update on a scalable target.
+   */
+  readonly instanceTypeChanged: boolean;
+  readonly reason: string;
+  readonly requestedBy: string;
+}
+
+/** The deploy function's `complete` action: promotes (or rolls back) in the registry. */
+export interface CompleteDeployEvent {
+  readonly action: 'complete';
+  readonly plan: DeployPlan;
+  readonly executionArn: string;
+}
+
+/** Error names the deploy workflow's Choice and Fail states rely on. */
+export const DEPLOY_ERRORS = {
+  invalidInput: 'InvalidDeployInput',
+  notDeployable: 'VersionNotDeployable',
+  endpointBusy: 'EndpointBusy',
+  endpointFailed: 'EndpointFailed',
+  timeout: 'DeploymentTimeout',
+  guardrailRollback: 'RolledBackByGuardrails',
+} as const;
+
+/** Metric namespace of Gantry's own metrics (drift). Dimensions: Stage, Model. */
+export const METRICS_NAMESPACE = 'Gantry';
+
+/** Metric names the drift check publishes and the serving alarms and dashboard read. */
+export const DRIFT_METRICS = {
+  /** Largest PSI over the features and the prediction in a window. */
+  maxPsi: 'DriftMaxPSI',
+  /** Largest KS distance over the numeric features in a window. */
+  maxKs: 'DriftMaxKS',
+  /** 1 when the window drifted, else 0 (not published for an empty window). */
+  drifted: 'DriftDetected',
+  records: 'DriftRecords',
+  malformed: 'DriftMalformedRecords',
+} as const;
+
+/** The input the model stack's alarm rule gives the rollback function. */
+export interface RollbackEvent {
+  readonly model: string;
+  readonly endpointName: string;
+  /** The model's deploy state machine. */
+  readonly stateMachineArn: string;
+  /** The model's SNS topic. */
+  readonly topicArn: string;
+  /** The EventBridge `CloudWatch Alarm State Change` event, as delivered. */
+  readonly alarm: unknown;
+}
