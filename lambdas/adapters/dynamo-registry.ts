@@ -1,13 +1,19 @@
-import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { REGISTRY_TABLE } from '../../lib/contract';
 import {
+  AlreadyClaimedError,
   assertTransition,
   ConcurrencyError,
   NoLastGoodError,
   NoProductionError,
+  NotInProductionError,
+  PointerMismatchError,
+  RegistryError,
+  UnknownClaimError,
   UnknownModelError,
   UnknownVersionError,
+  type ClaimRecord,
   type EventType,
   type ModelVersion,
   type PointerName,
@@ -45,6 +51,8 @@ const versionSk = (version: number) => `VERSION#${String(version).padStart(10, '
 const eventSk = (seq: number) => `EVENT#${String(seq).padStart(12, '0')}`;
 const pointerSk = (pointer: PointerName) => `POINTER#${pointer}`;
 const statusIndexKey = (status: VersionStatus) => `STATUS#${status}`;
+// Claims sort before META, so reading the model's state (META and the pointers) never reads them.
+const claimSk = (key: string) => `CLAIM#${key}`;
 
 /**
  * The model registry over one DynamoDB table. Every change is one TransactWriteItems that
@@ -130,24 +138,47 @@ export class DynamoRegistry implements Registry {
       const target = await this.getVersion(model, version);
       assertTransition(model, version, target.status, 'Production', 'only Approved versions can be promoted');
       const previous = state.pointers.production;
-      const items: TransactItem[] = [this.statusUpdate(model, version, target.status, 'Production', reason)];
-      if (previous !== undefined) items.push(this.statusUpdate(model, previous, 'Production', 'Archived', `superseded by version ${version}`));
-      items.push(this.pointerPut(model, 'production', version, previous));
-      if (previous !== undefined) items.push(this.pointerPut(model, 'last-good', previous, state.pointers.lastGood));
+      const items: TransactItem[] = [this.statusUpdate(model, version, target.status, 'Production', reason), this.pointerPut(model, 'production', version, previous)];
+      if (previous !== undefined) {
+        const replaced = await this.getVersion(model, previous);
+        if (replaced.status === 'RolledBack') {
+          // markRolledBack marked it while it still served: it stays RolledBack, and a bad
+          // version never becomes last-good.
+          items.push(this.statusCheck(model, previous, 'RolledBack'));
+        } else {
+          assertTransition(model, previous, replaced.status, 'Archived');
+          items.push(this.statusUpdate(model, previous, replaced.status, 'Archived', `superseded by version ${version}`));
+          items.push(this.pointerPut(model, 'last-good', previous, state.pointers.lastGood));
+        }
+      }
       const event = { type: 'Promoted' as const, version, previousVersion: previous, actor, reason };
       return { items, event, result: undefined };
     }).then((r) => r.event);
   }
 
-  async rollback(model: string, actor: string, reason?: string): Promise<RegistryEvent> {
+  async rollback(model: string, actor: string, reason?: string, expected?: { readonly production?: number; readonly lastGood?: number }): Promise<RegistryEvent> {
     return this.mutate(model, async (state) => {
       const { production, lastGood } = state.pointers;
       if (state.eventSeq === undefined) throw new UnknownModelError(model);
+      // An absent expectation is not checked; a given one must hold when the change commits,
+      // which the sequence condition guarantees for the state read here.
+      if ((expected?.production !== undefined && expected.production !== production) || (expected?.lastGood !== undefined && expected.lastGood !== lastGood)) {
+        throw new PointerMismatchError(model, { production: expected.production, lastGood: expected.lastGood }, state.pointers);
+      }
       if (production === undefined) throw new NoProductionError(model);
       if (lastGood === undefined) throw new NoLastGoodError(model);
-      const items: TransactItem[] = [
-        this.statusUpdate(model, production, 'Production', 'RolledBack', reason ?? 'rolled back'),
-        this.statusUpdate(model, lastGood, 'Archived', 'Production', `restored by rollback of version ${production}`),
+      const [bad, good] = await Promise.all([this.getVersion(model, production), this.getVersion(model, lastGood)]);
+      assertTransition(model, lastGood, good.status, 'Production', 'only the last-good version can be restored');
+      const items: TransactItem[] = [];
+      if (bad.status === 'RolledBack') {
+        // Already marked by markRolledBack when the rollback started.
+        items.push(this.statusCheck(model, production, 'RolledBack'));
+      } else {
+        assertTransition(model, production, bad.status, 'RolledBack');
+        items.push(this.statusUpdate(model, production, bad.status, 'RolledBack', reason ?? 'rolled back'));
+      }
+      items.push(
+        this.statusUpdate(model, lastGood, good.status, 'Production', `restored by rollback of version ${production}`),
         this.pointerPut(model, 'production', lastGood, production),
         {
           Delete: {
@@ -157,10 +188,68 @@ export class DynamoRegistry implements Registry {
             ExpressionAttributeValues: { ':v': lastGood },
           },
         },
-      ];
+      );
       const event = { type: 'RolledBack' as const, version: lastGood, previousVersion: production, actor, reason };
       return { items, event, result: undefined };
     }).then((r) => r.event);
+  }
+
+  async markRolledBack(
+    model: string,
+    version: number,
+    actor: string,
+    reason: string,
+    claim: { readonly key: string; readonly executionName: string; readonly details?: Readonly<Record<string, unknown>> },
+  ): Promise<RegistryEvent> {
+    return this.mutate(model, async (state, at) => {
+      // Read on every attempt: a concurrent caller with the same key that committed first
+      // makes this one's transaction collide, and the re-plan finds its claim here.
+      const existing = await this.getClaim(model, claim.key);
+      if (existing) throw new AlreadyClaimedError(existing);
+      const current = await this.getVersion(model, version);
+      if (state.pointers.production !== version) throw new NotInProductionError(model, version, state.pointers.production);
+      assertTransition(model, version, current.status, 'RolledBack', current.status === 'RolledBack' ? 'it was already marked rolled back' : undefined);
+      const record: ClaimRecord = { model, key: claim.key, version, createdAt: at, executionName: claim.executionName, details: claim.details };
+      const items: TransactItem[] = [
+        { Put: { TableName: this.table, Item: { pk: pk(model), sk: claimSk(claim.key), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        this.statusUpdate(model, version, current.status, 'RolledBack', reason),
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: { pk: pk(model), sk: pointerSk('production') },
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': version },
+          },
+        },
+      ];
+      const event = { type: 'RollbackStarted' as const, version, actor, reason, details: claim.details };
+      return { items, event, result: undefined };
+    }).then((r) => r.event);
+  }
+
+  async getClaim(model: string, key: string): Promise<ClaimRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: pk(model), sk: claimSk(key) }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, ...claim } = Item;
+    return claim as ClaimRecord;
+  }
+
+  async markClaimStarted(model: string, key: string, executionArn: string): Promise<void> {
+    try {
+      // Not an event: the claim's RollbackStarted event already told the history.
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: pk(model), sk: claimSk(key) },
+          UpdateExpression: 'SET executionArn = :arn, startedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':arn': executionArn, ':at': this.now().toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException') throw new UnknownClaimError(model, key, { cause: error });
+      throw error;
+    }
   }
 
   async recordFailure(model: string, failure: { type: 'GateFailed' | 'Failed'; actor: string; reason: string; version?: number; details?: Record<string, unknown> }): Promise<RegistryEvent> {
@@ -195,6 +284,9 @@ export class DynamoRegistry implements Registry {
    * Runs one registry change: reads the model's state, lets `plan` decide the writes, and
    * commits them together with the next event and the advanced sequence. A collision with
    * a concurrent writer re-reads and re-plans, with jittered exponential backoff.
+   *
+   * The plan's own reads (versions, claims) come after the state's, so a writer committing in
+   * between can make them disagree: a refusal only stands if the sequence has not moved since.
    */
   private async mutate<T>(
     model: string,
@@ -204,7 +296,15 @@ export class DynamoRegistry implements Registry {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const state = await this.readState(model);
       const at = this.now().toISOString();
-      const planned = await plan(state, at);
+      let planned: Awaited<ReturnType<typeof plan>>;
+      try {
+        planned = await plan(state, at);
+      } catch (error) {
+        if (!(error instanceof RegistryError) || (await this.readState(model)).eventSeq === state.eventSeq) throw error;
+        lastCollision = error;
+        await this.backoff(attempt);
+        continue;
+      }
       const seq = (state.eventSeq ?? 0) + 1;
       const event: RegistryEvent = { ...planned.event, model, seq, at };
       const items: TransactItem[] = [this.metaUpdate(model, state, seq, planned.latestVersion ?? state.latestVersion, at), ...planned.items, this.eventPut(event)];
@@ -214,11 +314,15 @@ export class DynamoRegistry implements Registry {
       } catch (error) {
         if (!isCollision(error)) throw error;
         lastCollision = error;
-        const ceiling = Math.min(250, 5 * 2 ** Math.min(attempt, 6));
-        await this.sleep(Math.random() * ceiling);
+        await this.backoff(attempt);
       }
     }
     throw new ConcurrencyError(model, this.maxAttempts, { cause: lastCollision });
+  }
+
+  private backoff(attempt: number): Promise<void> {
+    const ceiling = Math.min(250, 5 * 2 ** Math.min(attempt, 6));
+    return this.sleep(Math.random() * ceiling);
   }
 
   private metaUpdate(model: string, state: ModelState, seq: number, latestVersion: number, at: string): TransactItem {
@@ -251,6 +355,19 @@ export class DynamoRegistry implements Registry {
         ConditionExpression: '#status = :from',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':to': to, ':from': from, ':at': this.now().toISOString(), ':index': statusIndexKey(to), ...(reason === undefined ? {} : { ':reason': reason }) },
+      },
+    };
+  }
+
+  /** A condition-only item: the version is (still) in `status`. */
+  private statusCheck(model: string, version: number, status: VersionStatus): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: { pk: pk(model), sk: versionSk(version) },
+        ConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
       },
     };
   }

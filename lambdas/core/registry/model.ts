@@ -57,7 +57,7 @@ export interface ModelVersion extends RegisterInput {
   readonly updatedAt: string;
 }
 
-export const EVENT_TYPES = ['Registered', 'Approved', 'Rejected', 'Promoted', 'RolledBack', 'GateFailed', 'Failed'] as const;
+export const EVENT_TYPES = ['Registered', 'Approved', 'Rejected', 'Promoted', 'RollbackStarted', 'RolledBack', 'GateFailed', 'Failed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** One entry of a model's append-only history. `seq` orders events; it never repeats or skips. */
@@ -124,6 +124,62 @@ export class NoProductionError extends RegistryError {
   }
 }
 
+/** Thrown when a change was planned against pointers that have moved since (`rollback`'s `expected`). */
+export class PointerMismatchError extends RegistryError {
+  constructor(readonly model: string, readonly expected: Pointers, readonly actual: Pointers) {
+    const describe = (p: Pointers, all: boolean) =>
+      [
+        all || p.production !== undefined ? `production ${p.production === undefined ? 'none' : `version ${p.production}`}` : undefined,
+        all || p.lastGood !== undefined ? `last-good ${p.lastGood === undefined ? 'none' : `version ${p.lastGood}`}` : undefined,
+      ]
+        .filter((part) => part !== undefined)
+        .join(' and ');
+    super(`model "${model}": expected ${describe(expected, false)}, but the registry has ${describe(actual, true)} (production changed since the caller read it)`);
+    this.name = 'PointerMismatchError';
+  }
+}
+
+/** Thrown when a change needs `version` to be the production version and it is not. */
+export class NotInProductionError extends RegistryError {
+  constructor(readonly model: string, readonly version: number, readonly production: number | undefined) {
+    super(`model "${model}" version ${version} is not in production (${production === undefined ? 'no version is' : `version ${production} is`})`);
+    this.name = 'NotInProductionError';
+  }
+}
+
+/** Thrown for an idempotency claim that was never written. */
+export class UnknownClaimError extends RegistryError {
+  constructor(readonly model: string, readonly key: string, options?: { cause?: unknown }) {
+    super(`model "${model}" has no claim "${key}"`, options);
+    this.name = 'UnknownClaimError';
+  }
+}
+
+/**
+ * An idempotency claim: the first writer of a key wins; later writers with the same key get
+ * AlreadyClaimedError. The rollback handler claims one key per bad deployment.
+ */
+export interface ClaimRecord {
+  readonly model: string;
+  readonly key: string;
+  /** The version the claim is about (the one rolled back). */
+  readonly version: number;
+  readonly createdAt: string;
+  /** Name of the execution the claimer starts (deterministic, so a restart is idempotent). */
+  readonly executionName: string;
+  /** Set once that execution has been started. */
+  readonly executionArn?: string;
+  readonly startedAt?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class AlreadyClaimedError extends RegistryError {
+  constructor(readonly claim: ClaimRecord) {
+    super(`model "${claim.model}": "${claim.key}" was already claimed at ${claim.createdAt}`);
+    this.name = 'AlreadyClaimedError';
+  }
+}
+
 /** Thrown when optimistic writes kept colliding with concurrent writers past the retry budget. */
 export class ConcurrencyError extends RegistryError {
   constructor(readonly model: string, readonly attempts: number, options?: { cause?: unknown }) {
@@ -159,7 +215,21 @@ export interface Registry {
   approve(model: string, version: number, actor: string, reason?: string): Promise<ModelVersion>;
   reject(model: string, version: number, actor: string, reason?: string): Promise<ModelVersion>;
   promote(model: string, version: number, actor: string, reason?: string): Promise<RegistryEvent>;
-  rollback(model: string, actor: string, reason?: string): Promise<RegistryEvent>;
+  /**
+   * production ← last-good, in one transaction: the production version becomes RolledBack
+   * (or stays so, when `markRolledBack` already marked it) and the last-good pointer is
+   * consumed. `expected` makes it conditional on the pointers a caller planned against.
+   */
+  rollback(model: string, actor: string, reason?: string, expected?: { readonly production?: number; readonly lastGood?: number }): Promise<RegistryEvent>;
+  /**
+   * Marks the production version RolledBack (pointers unchanged: the endpoint still serves it
+   * until the rollback deployment ends), appends a RollbackStarted event, and writes `claim`,
+   * all in one transaction. @throws AlreadyClaimedError when the key was claimed before.
+   */
+  markRolledBack(model: string, version: number, actor: string, reason: string, claim: { readonly key: string; readonly executionName: string; readonly details?: Readonly<Record<string, unknown>> }): Promise<RegistryEvent>;
+  getClaim(model: string, key: string): Promise<ClaimRecord | undefined>;
+  /** Records on the claim that its execution was started. */
+  markClaimStarted(model: string, key: string, executionArn: string): Promise<void>;
   recordFailure(model: string, failure: { type: 'GateFailed' | 'Failed'; actor: string; reason: string; version?: number; details?: Record<string, unknown> }): Promise<RegistryEvent>;
   pointers(model: string): Promise<Pointers>;
   history(model: string): Promise<RegistryEvent[]>;

@@ -1,7 +1,20 @@
-import { GetItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRegistry } from '../../../lambdas/adapters/dynamo-registry';
-import { InvalidTransitionError, liveVersionAt, NoLastGoodError, NoProductionError, UnknownModelError, UnknownVersionError, type RegisterInput } from '../../../lambdas/core/registry/model';
+import {
+  AlreadyClaimedError,
+  InvalidTransitionError,
+  liveVersionAt,
+  NoLastGoodError,
+  NoProductionError,
+  NotInProductionError,
+  PointerMismatchError,
+  UnknownClaimError,
+  UnknownModelError,
+  UnknownVersionError,
+  type RegisterInput,
+  type RegistryEvent,
+} from '../../../lambdas/core/registry/model';
 import { InvalidRegistrationError } from '../../../lambdas/core/registry/validation';
 import { localRegistryTable } from '../../support/local-data';
 
@@ -30,6 +43,30 @@ describe('DynamoRegistry on DynamoDB Local', () => {
     ({ client, tableName } = await localRegistryTable());
     registry = new DynamoRegistry({ client, tableName });
   });
+
+  /** Every item of a model, as stored: to prove that a refused change wrote nothing. */
+  async function itemsOf(m: string): Promise<unknown[]> {
+    const { Items } = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `MODEL#${m}` } }, ConsistentRead: true }));
+    return Items ?? [];
+  }
+
+  /** A model with versions 1..`versions` approved, 1 then 2 promoted: production 2, last-good 1. */
+  async function inProduction(versions = 2): Promise<string> {
+    const m = model();
+    for (let i = 1; i <= versions; i++) {
+      await registry.register(lineage(m, i));
+      await registry.approve(m, i, 'reviewer');
+    }
+    await registry.promote(m, 1, 'deployer');
+    await registry.promote(m, 2, 'deployer');
+    return m;
+  }
+
+  function expectGaplessSeq(history: readonly RegistryEvent[]): void {
+    expect(history.map((e) => e.seq)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
+  }
+
+  const claim = (key: string) => ({ key, executionName: `rollback-${key}`, details: { alarm: 'p99-latency', alarmTime: '2026-03-01T00:00:00Z' } });
 
   it('registers versions 1, 2, 3 with their lineage and reads them back', async () => {
     const m = model();
@@ -145,5 +182,157 @@ describe('DynamoRegistry on DynamoDB Local', () => {
     expect((await registry.register(lineage(m, 1))).version).toBe(1);
     const meta = await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: `MODEL#${m}` }, sk: { S: 'META' } } }));
     expect(meta.Item?.eventSeq).toEqual({ N: '3' });
+  });
+
+  describe('markRolledBack and claims', () => {
+    it('marks production RolledBack, writes the claim and a RollbackStarted event in one change, pointers unchanged', async () => {
+      const m = await inProduction();
+      const started = await registry.markRolledBack(m, 2, 'gantry-rollback', 'p99 latency alarm', claim('deploy-2-abc'));
+      expect(started).toMatchObject({ model: m, seq: 7, type: 'RollbackStarted', version: 2, actor: 'gantry-rollback', reason: 'p99 latency alarm', details: claim('deploy-2-abc').details });
+      expect(await registry.getVersion(m, 2)).toMatchObject({ status: 'RolledBack', statusReason: 'p99 latency alarm' });
+      // The endpoint still serves version 2 until the rollback deployment ends.
+      expect(await registry.pointers(m)).toEqual({ production: 2, lastGood: 1 });
+      expect(liveVersionAt(await registry.history(m), new Date(Date.parse(started.at) + 1))).toBe(2);
+      expect(await registry.getClaim(m, 'deploy-2-abc')).toEqual({
+        model: m,
+        key: 'deploy-2-abc',
+        version: 2,
+        createdAt: started.at,
+        executionName: 'rollback-deploy-2-abc',
+        details: claim('deploy-2-abc').details,
+      });
+      const history = await registry.history(m);
+      expect(history.at(-1)).toEqual(started);
+      expectGaplessSeq(history);
+    });
+
+    it('records that the claimed execution started, without an event', async () => {
+      const m = await inProduction();
+      await registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm', claim('k1'));
+      const events = (await registry.history(m)).length;
+      const arn = `arn:aws:states:us-east-1:111111111111:execution:gantry-dev-${m}-deploy:rollback-k1`;
+      await registry.markClaimStarted(m, 'k1', arn);
+      expect(await registry.getClaim(m, 'k1')).toMatchObject({ key: 'k1', executionName: 'rollback-k1', executionArn: arn, startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      expect((await registry.history(m)).length).toBe(events);
+      expect(await registry.getClaim(m, 'never-claimed')).toBeUndefined();
+      await expect(registry.markClaimStarted(m, 'never-claimed', arn)).rejects.toThrow(UnknownClaimError);
+      await expect(registry.getClaim(m, 'never-claimed')).resolves.toBeUndefined();
+    });
+
+    it('throws AlreadyClaimedError with the first claim for a second call with the key, writing nothing', async () => {
+      const m = await inProduction();
+      const first = await registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm', claim('dup'));
+      const before = await itemsOf(m);
+      const error = await registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm again', claim('dup')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AlreadyClaimedError);
+      expect((error as AlreadyClaimedError).claim).toMatchObject({ key: 'dup', version: 2, createdAt: first.at });
+      expect((error as Error).message).toBe(`model "${m}": "dup" was already claimed at ${first.at}`);
+      expect(await itemsOf(m)).toEqual(before);
+    });
+
+    it('gives exactly one of 100 concurrent callers with one key the claim; the other 99 get AlreadyClaimedError', async () => {
+      const m = await inProduction();
+      const results = await Promise.allSettled(
+        Array.from({ length: 100 }, (_, i) => new DynamoRegistry({ client, tableName }).markRolledBack(m, 2, `caller-${i}`, 'alarm', claim('storm'))),
+      );
+      const won = results.filter((r): r is PromiseFulfilledResult<RegistryEvent> => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(99);
+      for (const r of lost) expect(r.reason).toBeInstanceOf(AlreadyClaimedError);
+      const history = await registry.history(m);
+      expect(history.filter((e) => e.type === 'RollbackStarted')).toEqual([won[0]!.value]);
+      expect(await registry.getClaim(m, 'storm')).toMatchObject({ createdAt: won[0]!.value.at, version: 2 });
+      expectGaplessSeq(history);
+    }, 60_000);
+
+    it('refuses a version that is not in production, or was already marked, writing nothing', async () => {
+      const m = await inProduction(3);
+      const before = await itemsOf(m);
+      await expect(registry.markRolledBack(m, 1, 'gantry-rollback', 'alarm', claim('a'))).rejects.toThrow(NotInProductionError);
+      await expect(registry.markRolledBack(m, 3, 'gantry-rollback', 'alarm', claim('a'))).rejects.toThrow(`model "${m}" version 3 is not in production (version 2 is)`);
+      await expect(registry.markRolledBack(m, 9, 'gantry-rollback', 'alarm', claim('a'))).rejects.toThrow(UnknownVersionError);
+      expect(await itemsOf(m)).toEqual(before);
+
+      await registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm', claim('a'));
+      const marked = await itemsOf(m);
+      await expect(registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm', claim('b'))).rejects.toThrow(/version 2 cannot go from RolledBack to RolledBack: it was already marked rolled back/);
+      expect(await registry.getClaim(m, 'b')).toBeUndefined();
+      expect(await itemsOf(m)).toEqual(marked);
+    });
+
+    it('says there is no production version for a model that never went live', async () => {
+      const m = model();
+      await registry.register(lineage(m, 1));
+      await expect(registry.markRolledBack(m, 1, 'gantry-rollback', 'alarm', claim('a'))).rejects.toThrow(`model "${m}" version 1 is not in production (no version is)`);
+    });
+  });
+
+  describe('rollback and promote around a marked version', () => {
+    it('rolls back from a version already marked RolledBack: it stays so, last-good goes live, seq has no gaps', async () => {
+      const m = await inProduction();
+      await registry.markRolledBack(m, 2, 'gantry-rollback', 'p99 latency alarm', claim('k'));
+      const rolledBack = await registry.rollback(m, 'deploy-execution', 'rollback to version 1', { production: 2, lastGood: 1 });
+      expect(rolledBack).toMatchObject({ type: 'RolledBack', version: 1, previousVersion: 2, actor: 'deploy-execution', reason: 'rollback to version 1' });
+      expect(await registry.pointers(m)).toEqual({ production: 1, lastGood: undefined });
+      // The status and its reason are the ones the mark wrote.
+      expect(await registry.getVersion(m, 2)).toMatchObject({ status: 'RolledBack', statusReason: 'p99 latency alarm' });
+      expect(await registry.getVersion(m, 1)).toMatchObject({ status: 'Production', statusReason: 'restored by rollback of version 2' });
+      const history = await registry.history(m);
+      expect(history.slice(-2).map((e) => e.type)).toEqual(['RollbackStarted', 'RolledBack']);
+      expect(liveVersionAt(history, new Date(Date.parse(rolledBack.at) + 1))).toBe(1);
+      expectGaplessSeq(history);
+    });
+
+    it('rolls back from Production when the expected pointers hold', async () => {
+      const m = await inProduction();
+      await registry.rollback(m, 'deployer', undefined, { production: 2, lastGood: 1 });
+      expect(await registry.getVersion(m, 2)).toMatchObject({ status: 'RolledBack', statusReason: 'rolled back' });
+      expect(await registry.pointers(m)).toEqual({ production: 1, lastGood: undefined });
+    });
+
+    it.each([
+      [{ production: 3, lastGood: 1 }, 'expected production version 3 and last-good version 1, but the registry has production version 2 and last-good version 1'],
+      [{ production: 2, lastGood: 3 }, 'expected production version 2 and last-good version 3, but the registry has production version 2 and last-good version 1'],
+      [{ lastGood: 2 }, 'expected last-good version 2, but the registry has production version 2 and last-good version 1'],
+    ])('throws PointerMismatchError for expected pointers %j that differ, writing nothing', async (expected, message) => {
+      const m = await inProduction();
+      const before = await itemsOf(m);
+      await expect(registry.rollback(m, 'deployer', 'r', expected)).rejects.toThrow(PointerMismatchError);
+      await expect(registry.rollback(m, 'deployer', 'r', expected)).rejects.toThrow(`model "${m}": ${message}`);
+      expect(await itemsOf(m)).toEqual(before);
+    });
+
+    it('checks the expected pointers before saying there is nothing to roll back to', async () => {
+      const m = await inProduction();
+      await registry.rollback(m, 'deployer', 'r', { production: 2, lastGood: 1 });
+      // A retry of the same rollback after it committed: the pointers moved.
+      await expect(registry.rollback(m, 'deployer', 'r', { production: 2, lastGood: 1 })).rejects.toThrow('but the registry has production version 1 and last-good none');
+      await expect(registry.rollback(m, 'deployer')).rejects.toThrow(NoLastGoodError);
+    });
+
+    it('promotes over a marked version without making it last-good, then rolls back to the old last-good', async () => {
+      const m = await inProduction(3);
+      await registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm', claim('k'));
+      const promoted = await registry.promote(m, 3, 'deployer', 'fixed model');
+      expect(promoted).toMatchObject({ type: 'Promoted', version: 3, previousVersion: 2 });
+      expect(await registry.pointers(m)).toEqual({ production: 3, lastGood: 1 });
+      expect(await registry.getVersion(m, 2)).toMatchObject({ status: 'RolledBack', statusReason: 'alarm' });
+      expect((await registry.getVersion(m, 1)).status).toBe('Archived');
+
+      await registry.rollback(m, 'deployer', 'version 3 bad too', { production: 3, lastGood: 1 });
+      expect(await registry.pointers(m)).toEqual({ production: 1, lastGood: undefined });
+      expect((await registry.listVersions(m)).map((v) => v.status)).toEqual(['Production', 'RolledBack', 'RolledBack']);
+      const history = await registry.history(m);
+      expect(history.slice(-3).map((e) => e.type)).toEqual(['RollbackStarted', 'Promoted', 'RolledBack']);
+      expectGaplessSeq(history);
+    });
+
+    it('still archives a healthy previous version and makes it last-good', async () => {
+      const m = await inProduction(3);
+      await registry.promote(m, 3, 'deployer');
+      expect(await registry.pointers(m)).toEqual({ production: 3, lastGood: 2 });
+      expect((await registry.listVersions(m)).map((v) => v.status)).toEqual(['Archived', 'Archived', 'Production']);
+    });
   });
 });

@@ -1,0 +1,205 @@
+// zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
+import * as z from 'zod/mini';
+import {
+  DEPLOY_ERRORS,
+  DEPLOY_STRATEGIES,
+  deploymentResourceName,
+  MAX_DEPLOYABLE_VERSION,
+  type DeployPlan,
+  type DeployStrategy,
+  type PrepareDeployEvent,
+} from '../../../lib/contract';
+import type { ModelVersion, Pointers } from '../registry/model';
+import { describeIssue } from '../registry/validation';
+
+/**
+ * The deploy workflow's decisions (pure: no SDK): which deploy inputs are valid, which versions
+ * may go to production, which endpoint states a deployment may start from, and the plan the
+ * workflow's later states follow. The errors' names are DEPLOY_ERRORS: the workflow's Catch
+ * and Fail states match them.
+ */
+
+/** The execution's input is malformed or not possible on this model's target; `issues` name each field. */
+export class InvalidDeployInputError extends Error {
+  constructor(readonly issues: readonly string[], options?: { cause?: unknown }) {
+    super(`invalid deploy input: ${issues.join('; ')}`, options);
+    this.name = DEPLOY_ERRORS.invalidInput;
+  }
+}
+
+/** The registry does not allow this version to go to production now. */
+export class VersionNotDeployableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = DEPLOY_ERRORS.notDeployable;
+  }
+}
+
+/** The endpoint is in the middle of another change: a deployment can only start from InService. */
+export class EndpointBusyError extends Error {
+  constructor(readonly endpointName: string, readonly status: string, failureReason?: string) {
+    super(`endpoint ${endpointName} is ${status}${failureReason ? ` (${failureReason})` : ''}: a deployment can only start when it is InService; deploy again once it is`);
+    this.name = DEPLOY_ERRORS.endpointBusy;
+  }
+}
+
+/** The endpoint failed to create; SageMaker cannot update a Failed endpoint. */
+export class EndpointFailedError extends Error {
+  constructor(readonly endpointName: string, failureReason: string | undefined) {
+    super(`endpoint ${endpointName} is Failed (${failureReason ?? 'SageMaker gave no reason'}): delete the endpoint, then deploy again`);
+    this.name = DEPLOY_ERRORS.endpointFailed;
+  }
+}
+
+/** A validated deploy input, with the strategy this deployment will use. */
+export interface ResolvedDeployInput {
+  readonly model: string;
+  readonly version: number;
+  readonly strategy: DeployStrategy;
+  readonly rollback: boolean;
+  readonly reason?: string;
+  readonly requestedBy?: string;
+}
+
+const MAX_REASON_LENGTH = 1024;
+
+const inputSchema = z.strictObject({
+  model: z.string(),
+  version: z.number().check(z.int(), z.positive('must be a positive version number'), z.lte(MAX_DEPLOYABLE_VERSION, `must be at most ${MAX_DEPLOYABLE_VERSION}`)),
+  strategy: z.optional(z.enum(DEPLOY_STRATEGIES)),
+  rollback: z.optional(z.boolean()),
+  reason: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_REASON_LENGTH, `must be at most ${MAX_REASON_LENGTH} characters`))),
+  requestedBy: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(2048, 'must be at most 2048 characters'))),
+});
+
+/**
+ * Validates an execution's input against the workflow it started. Every problem is reported at
+ * once, each naming the field and the value it had. @throws InvalidDeployInputError
+ */
+export function parseDeployInput(raw: unknown, workflow: Pick<PrepareDeployEvent, 'model' | 'target' | 'defaultStrategy'>): ResolvedDeployInput {
+  const result = inputSchema.safeParse(raw, { reportInput: true });
+  const issues = result.success ? [] : result.error.issues.map(formatIssue);
+  const model = typeof raw === 'object' && raw !== null ? (raw as { model?: unknown }).model : undefined;
+  if (typeof model === 'string' && model !== workflow.model) issues.push(`model: this workflow deploys model "${workflow.model}", got "${model}"`);
+  if (!result.success || issues.length > 0) throw new InvalidDeployInputError(issues, { cause: result.error });
+
+  const input = result.data;
+  const rollback = input.rollback ?? false;
+  if (rollback) {
+    // Back to the known-good version as fast as possible: no traffic shifting to bake.
+    if (input.strategy !== undefined && input.strategy !== 'all-at-once') {
+      throw new InvalidDeployInputError([`strategy: a rollback is always all-at-once, got "${input.strategy}"`]);
+    }
+    return { ...input, strategy: 'all-at-once', rollback };
+  }
+  const strategy = input.strategy ?? workflow.defaultStrategy;
+  if (workflow.target === 'serverless' && strategy !== 'all-at-once') {
+    const origin = input.strategy === undefined ? ` (the model's default)` : '';
+    throw new InvalidDeployInputError([`strategy: serverless endpoints have no deployment guardrails; use all-at-once, got "${strategy}"${origin}`]);
+  }
+  return { ...input, strategy, rollback };
+}
+
+/** What the registry allows to be served: the artifact and image of the version. */
+export interface Deployable {
+  readonly artifactUri: string;
+  readonly imageUri: string;
+}
+
+/**
+ * Checks the version against the registry's state. A deploy needs an Approved version; a
+ * rollback needs the last-good version while another one is in production.
+ * @throws VersionNotDeployableError
+ */
+export function checkDeployable(input: ResolvedDeployInput, version: ModelVersion, pointers: Pointers, target: PrepareDeployEvent['target']): Deployable {
+  const { model } = input;
+  const name = `model ${model} version ${version.version}`;
+  if (input.rollback) {
+    if (pointers.lastGood !== input.version || pointers.production === undefined) {
+      throw new VersionNotDeployableError(
+        `model ${model} cannot roll back to version ${input.version}: ${pointers.lastGood !== input.version ? 'it is not the last-good version' : 'no version is in production'} (production: ${describeVersion(pointers.production)}, last-good: ${describeVersion(pointers.lastGood)})`,
+      );
+    }
+  } else if (version.status === 'Production' || pointers.production === version.version) {
+    throw new VersionNotDeployableError(`${name} is already in production`);
+  } else if (version.status !== 'Approved') {
+    throw new VersionNotDeployableError(`${name} is ${version.status}: only Approved versions can be deployed${notApprovedHint(model, version)}`);
+  }
+  if (target === 'inf2') {
+    if (version.compiledArtifactUri === undefined) {
+      throw new VersionNotDeployableError(`${name} has no Neuron-compiled artifact, which the inf2 target serves: compile it in the training pipeline, or serve the model on another target`);
+    }
+    return { artifactUri: version.compiledArtifactUri, imageUri: version.imageUri };
+  }
+  return { artifactUri: version.artifactUri, imageUri: version.imageUri };
+}
+
+function notApprovedHint(model: string, version: ModelVersion): string {
+  if (version.status === 'Registered') return ` (approve it with gantry registry approve --model ${model} --version ${version.version})`;
+  if (version.status === 'Archived') return ' (an Archived version goes back to production only by a rollback, while it is the last-good version)';
+  return '';
+}
+
+function describeVersion(version: number | undefined): string {
+  return version === undefined ? 'none' : `version ${version}`;
+}
+
+/** The endpoint as DescribeEndpoint saw it. */
+export type EndpointState =
+  | { readonly exists: false }
+  | { readonly exists: true; readonly status: string; readonly configName?: string; readonly failureReason?: string };
+
+/**
+ * A deployment starts from no endpoint or an InService one; SageMaker refuses to update an
+ * endpoint in any other state. @throws EndpointFailedError, EndpointBusyError
+ */
+export function checkEndpoint(endpointName: string, endpoint: EndpointState): void {
+  if (!endpoint.exists || endpoint.status === 'InService') return;
+  if (endpoint.status === 'Failed') throw new EndpointFailedError(endpointName, endpoint.failureReason);
+  throw new EndpointBusyError(endpointName, endpoint.status, endpoint.failureReason);
+}
+
+/** The plan of a checked deployment. */
+export function buildPlan(args: {
+  readonly event: PrepareDeployEvent;
+  readonly input: ResolvedDeployInput;
+  readonly deployable: Deployable;
+  readonly pointers: Pointers;
+  readonly endpoint: EndpointState;
+  readonly instanceTypeChanged: boolean;
+}): DeployPlan {
+  const { event, input, deployable, pointers, endpoint } = args;
+  return {
+    model: input.model,
+    version: input.version,
+    strategy: input.strategy,
+    rollback: input.rollback,
+    ...(pointers.production !== undefined ? { previousVersion: pointers.production } : {}),
+    imageUri: deployable.imageUri,
+    artifactUri: deployable.artifactUri,
+    resourceName: deploymentResourceName(event.endpointName, input.version, event.deploymentId),
+    endpointExists: endpoint.exists,
+    ...(endpoint.exists && endpoint.configName !== undefined ? { currentConfigName: endpoint.configName } : {}),
+    instanceTypeChanged: args.instanceTypeChanged,
+    reason: input.reason ?? (input.rollback ? `rollback to version ${input.version}` : `deploy of version ${input.version}`),
+    requestedBy: input.requestedBy ?? event.executionArn,
+  };
+}
+
+/** `path: what is wrong, got <value>`: the workflow's caller sees the value it sent. */
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.') || '(root)';
+  if (issue.code === 'unrecognized_keys' || issue.input === undefined) return `${path}: ${describeIssue(issue)}`;
+  const got = showValue(issue.input);
+  // Not issue.message: loading classic zod anywhere in the process replaces zod/mini's bare
+  // 'Invalid input' with its own English text, so only the checks' own messages are stable.
+  if (issue.code === 'invalid_type') return issue.expected === 'int' ? `${path}: must be a whole number, got ${got}` : `${path}: expected ${issue.expected}, got ${got}`;
+  if (issue.code === 'invalid_value') return `${path}: ${describeIssue(issue)}, got ${got}`;
+  return `${path}: ${issue.message}, got ${got}`;
+}
+
+function showValue(value: unknown): string {
+  if (typeof value === 'string') return value.length > 64 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return Array.isArray(value) ? 'an array' : typeof value;
+}

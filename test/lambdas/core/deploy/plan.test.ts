@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlan, checkDeployable, checkEndpoint, parseDeployInput, type EndpointState, type ResolvedDeployInput } from '../../../../lambdas/core/deploy/plan';
+import type { ModelVersion, Pointers, VersionStatus } from '../../../../lambdas/core/registry/model';
+import type { PrepareDeployEvent } from '../../../../lib/contract';
+
+const workflow = { model: 'churn', target: 'inf2', defaultStrategy: 'canary' } as const;
+
+function version(n: number, status: VersionStatus, compiled = true): ModelVersion {
+  return {
+    model: 'churn',
+    version: n,
+    status,
+    artifactUri: `s3://artifacts/churn/${n}/model.tar.gz`,
+    ...(compiled ? { compiledArtifactUri: `s3://artifacts/churn/${n}/compiled.tar.gz` } : {}),
+    imageUri: 'registry.example/serve:1',
+    metrics: {},
+    hyperparameters: {},
+    dataInputs: [],
+    createdBy: 'test',
+    createdAt: '2026-03-01T00:00:00.000Z',
+    updatedAt: '2026-03-01T00:00:00.000Z',
+  };
+}
+
+const input = (overrides: Partial<ResolvedDeployInput> = {}): ResolvedDeployInput => ({ model: 'churn', version: 2, strategy: 'canary', rollback: false, ...overrides });
+
+describe('parseDeployInput', () => {
+  it.each<[unknown, Partial<typeof workflow> | Record<string, string>, ResolvedDeployInput]>([
+    [{ model: 'churn', version: 2 }, {}, { model: 'churn', version: 2, strategy: 'canary', rollback: false }],
+    [{ model: 'churn', version: 2, strategy: 'linear' }, {}, { model: 'churn', version: 2, strategy: 'linear', rollback: false }],
+    [{ model: 'churn', version: 1, rollback: true }, {}, { model: 'churn', version: 1, strategy: 'all-at-once', rollback: true }],
+    [{ model: 'churn', version: 1, rollback: false, reason: 'r', requestedBy: 'alice' }, {}, { model: 'churn', version: 1, strategy: 'canary', rollback: false, reason: 'r', requestedBy: 'alice' }],
+    [{ model: 'churn', version: 999_999 }, { target: 'serverless', defaultStrategy: 'all-at-once' }, { model: 'churn', version: 999_999, strategy: 'all-at-once', rollback: false }],
+    [{ model: 'churn', version: 3, rollback: true }, { target: 'serverless', defaultStrategy: 'linear' }, { model: 'churn', version: 3, strategy: 'all-at-once', rollback: true }],
+  ])('resolves %j (workflow %j)', (raw, overrides, expected) => {
+    expect(parseDeployInput(raw, { ...workflow, ...overrides } as typeof workflow)).toEqual(expected);
+  });
+
+  it.each<[unknown, string]>([
+    [{ model: 'churn', version: 2.5 }, 'version: must be a whole number, got 2.5'],
+    [{ model: 'churn', version: -1 }, 'version: must be a positive version number, got -1'],
+    [{ model: 'churn', version: 2, reason: '' }, 'reason: must not be empty, got ""'],
+    [{ model: 'churn', version: 2, requestedBy: 7 }, 'requestedBy: expected string, got 7'],
+    [{ model: 'churn', version: 2, strategy: ['canary'] }, 'strategy: must be one of "canary", "linear", "all-at-once", got an array'],
+    [{ model: 'Churn', version: 2 }, 'model: this workflow deploys model "churn", got "Churn"'],
+    ['churn', '(root): expected object, got "churn"'],
+  ])('names the field and value of %j', (raw, issue) => {
+    expect(() => parseDeployInput(raw, workflow)).toThrow(expect.objectContaining({ name: 'InvalidDeployInput', message: `invalid deploy input: ${issue}`, issues: [issue] }));
+  });
+});
+
+describe('checkDeployable', () => {
+  it.each<[string, ResolvedDeployInput, ModelVersion, Pointers, PrepareDeployEvent['target'], string]>([
+    ['inf2 serves the compiled artifact', input(), version(2, 'Approved'), { production: 1, lastGood: undefined }, 'inf2', 's3://artifacts/churn/2/compiled.tar.gz'],
+    ['gpu serves the trained artifact', input(), version(2, 'Approved'), {}, 'gpu', 's3://artifacts/churn/2/model.tar.gz'],
+    ['serverless needs no compiled artifact', input(), version(2, 'Approved', false), {}, 'serverless', 's3://artifacts/churn/2/model.tar.gz'],
+    ['a rollback to last-good (Archived)', input({ version: 1, rollback: true }), version(1, 'Archived'), { production: 2, lastGood: 1 }, 'inf2', 's3://artifacts/churn/1/compiled.tar.gz'],
+  ])('allows %s', (_case, deployInput, found, pointers, target, artifactUri) => {
+    expect(checkDeployable(deployInput, found, pointers, target)).toEqual({ artifactUri, imageUri: 'registry.example/serve:1' });
+  });
+
+  it.each<[string, ResolvedDeployInput, ModelVersion, Pointers, PrepareDeployEvent['target'], string]>([
+    ['a Registered version', input(), version(2, 'Registered'), {}, 'cpu', 'model churn version 2 is Registered: only Approved versions can be deployed (approve it with gantry registry approve --model churn --version 2)'],
+    ['a RolledBack version', input(), version(2, 'RolledBack'), { production: 3 }, 'cpu', 'model churn version 2 is RolledBack: only Approved versions can be deployed'],
+    ['the production version', input(), version(2, 'Production'), { production: 2 }, 'cpu', 'model churn version 2 is already in production'],
+    ['a rollback to a non-last-good version', input({ rollback: true }), version(2, 'Archived'), { production: 4, lastGood: 3 }, 'cpu', 'model churn cannot roll back to version 2: it is not the last-good version (production: version 4, last-good: version 3)'],
+    ['a rollback with nothing in production', input({ rollback: true }), version(2, 'Archived'), { lastGood: 2 }, 'cpu', 'model churn cannot roll back to version 2: no version is in production (production: none, last-good: version 2)'],
+    ['inf2 without a compiled artifact', input(), version(2, 'Approved', false), {}, 'inf2', 'model churn version 2 has no Neuron-compiled artifact, which the inf2 target serves: compile it in the training pipeline, or serve the model on another target'],
+  ])('refuses %s', (_case, deployInput, found, pointers, target, message) => {
+    expect(() => checkDeployable(deployInput, found, pointers, target)).toThrow(expect.objectContaining({ name: 'VersionNotDeployable', message }));
+  });
+});
+
+describe('checkEndpoint', () => {
+  it.each<[EndpointState, string | undefined]>([
+    [{ exists: false }, undefined],
+    [{ exists: true, status: 'InService', configName: 'c' }, undefined],
+    [{ exists: true, status: 'Failed', failureReason: 'bad image' }, 'EndpointFailed: endpoint e is Failed (bad image): delete the endpoint, then deploy again'],
+    [{ exists: true, status: 'Failed' }, 'EndpointFailed: endpoint e is Failed (SageMaker gave no reason): delete the endpoint, then deploy again'],
+    [{ exists: true, status: 'Updating' }, 'EndpointBusy: endpoint e is Updating: a deployment can only start when it is InService; deploy again once it is'],
+    [{ exists: true, status: 'UpdateRollbackFailed', failureReason: 'quota' }, 'EndpointBusy: endpoint e is UpdateRollbackFailed (quota): a deployment can only start when it is InService; deploy again once it is'],
+  ])('%j → %s', (endpoint, error) => {
+    if (error === undefined) expect(() => checkEndpoint('e', endpoint)).not.toThrow();
+    else expect(() => checkEndpoint('e', endpoint)).toThrow(expect.objectContaining({ name: error.split(': ')[0], message: error.slice(error.indexOf(': ') + 2) }));
+  });
+});
+
+describe('buildPlan', () => {
+  const event: PrepareDeployEvent = {
+    action: 'prepare',
+    model: 'churn',
+    input: {},
+    endpointName: 'gantry-prod-churn',
+    target: 'gpu',
+    instanceType: 'ml.g5.xlarge',
+    defaultStrategy: 'canary',
+    deploymentId: '0a1b2c3d',
+    executionArn: 'arn:aws:states:us-east-1:111111111111:execution:deploy:x',
+  };
+  const deployable = { artifactUri: 's3://a/m.tar.gz', imageUri: 'i' };
+
+  it.each<[string, ResolvedDeployInput, Pointers, EndpointState, Record<string, unknown>]>([
+    ['a first deploy', input({ version: 1 }), {}, { exists: false }, { resourceName: 'gantry-prod-churn-v1-0a1b2c3d', endpointExists: false, reason: 'deploy of version 1', requestedBy: event.executionArn }],
+    ['an update', input({ reason: 'r', requestedBy: 'bob' }), { production: 1 }, { exists: true, status: 'InService', configName: 'cfg-1' }, { previousVersion: 1, currentConfigName: 'cfg-1', endpointExists: true, reason: 'r', requestedBy: 'bob' }],
+    ['a rollback', input({ version: 1, rollback: true, strategy: 'all-at-once' }), { production: 2, lastGood: 1 }, { exists: true, status: 'InService', configName: 'cfg-2' }, { previousVersion: 2, rollback: true, strategy: 'all-at-once', reason: 'rollback to version 1' }],
+  ])('plans %s', (_case, deployInput, pointers, endpoint, expected) => {
+    const plan = buildPlan({ event, input: deployInput, deployable, pointers, endpoint, instanceTypeChanged: false });
+    expect(plan).toMatchObject({ model: 'churn', version: deployInput.version, artifactUri: 's3://a/m.tar.gz', imageUri: 'i', instanceTypeChanged: false, ...expected });
+    // Absent, not undefined: the plan travels through the workflow as JSON.
+    if (pointers.production === undefined) expect(Object.keys(plan)).not.toContain('previousVersion');
+    if (!endpoint.exists) expect(Object.keys(plan)).not.toContain('currentConfigName');
+  });
+});
