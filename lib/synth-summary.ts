@@ -16,6 +16,8 @@ export interface StageSummary {
   readonly account: string;
   readonly region: string;
   readonly stacks: readonly StackSummary[];
+  /** Warnings the synth attached to constructs (e.g. a serverless endpoint's limits), as `path: text`. */
+  readonly warnings: readonly string[];
 }
 
 interface TemplateResource {
@@ -60,6 +62,7 @@ export function summarizeAssembly(assembly: CloudAssembly): StageSummary[] {
       account: !env?.account || env.account === 'unknown-account' ? 'env-agnostic' : env.account,
       region: env?.region ?? 'unknown-region',
       stacks: stacks.map((s) => summarizeTemplate(s.stackName, s.template)),
+      warnings: stacks.flatMap((s) => s.messages.filter((m) => m.level === 'warning').map((m) => `${m.id}: ${String(m.entry.data)}`)),
     };
   });
 }
@@ -77,6 +80,7 @@ export function formatSummary(stages: readonly StageSummary[]): string {
         .join(' ');
       lines.push(`  ${s.stackName.padEnd(width)}  ${String(s.resourceCount).padStart(4)} resources  ${String(s.taggedCount).padStart(4)} tagged  ${tags}`);
     }
+    for (const warning of stage.warnings) lines.push(`  warning ${warning}`);
   }
   return lines.join('\n');
 }

@@ -162,8 +162,41 @@ const servingSchema = z.strictObject({
   dataCaptureSamplingPercent: z.number().int().min(0).max(100).default(20),
   /** Payload format of the endpoint. @default 'text/csv' */
   contentType: z.enum(['text/csv', 'application/json']).default('text/csv'),
-  /** @default 'canary' */
-  strategy: z.enum(['canary', 'linear', 'all-at-once']).default('canary'),
+  /**
+   * How a new version replaces the one in service (SageMaker blue/green deployment).
+   * @default 'canary' for instance endpoints, 'all-at-once' for serverless (which has no guardrails)
+   */
+  strategy: z.enum(['canary', 'linear', 'all-at-once']).optional(),
+  /** Traffic shifting and baking of the deployment guardrails. */
+  deployment: z
+    .strictObject({
+      /** Share of the new fleet's capacity that takes traffic first. SageMaker allows at most 50 %. @default 10 */
+      canaryPercent: z.number().int().min(1).max(50, 'must be at most 50: SageMaker caps the canary at half the fleet').default(10),
+      /** Share shifted per step of a linear deployment. SageMaker allows 10 to 50 %. @default 20 */
+      linearStepPercent: z.number().int().min(10, 'must be at least 10 (SageMaker allows 10 to 50)').max(50, 'must be at most 50 (SageMaker allows 10 to 50)').default(20),
+      /** Bake time after each traffic step; the alarms are watched meanwhile. At most 60 (SageMaker's 3600 s). @default 10 */
+      bakeMinutes: z.number().int().min(0).max(60, "must be at most 60: SageMaker's WaitIntervalInSeconds is at most 3600").default(10),
+      /** The old fleet is kept this long after the last step, for a fast rollback. @default 5 */
+      terminationWaitMinutes: z.number().int().min(0).max(60).default(5),
+      /** The deploy workflow gives up waiting for InService after this long. @default 90 */
+      timeoutMinutes: z.number().int().min(15).max(480).default(90),
+    })
+    .prefault({}),
+  /** Thresholds of the endpoint's alarms (they also drive rollback). */
+  alarms: z
+    .strictObject({
+      /** ModelLatency p99 above this many milliseconds. @default 500 */
+      latencyP99Ms: z.number().positive().default(500),
+      /** Share of invocations answered 5xx, in percent. @default 1 */
+      errorRatePercent: z.number().positive().max(100).default(1),
+      /** InvocationModelErrors per minute. @default 5 */
+      modelErrorsPerMinute: z.number().int().min(1).default(5),
+      /** Consecutive breaching minutes before an alarm fires. @default 3 */
+      evaluationMinutes: z.number().int().min(1).max(60).default(3),
+    })
+    .prefault({}),
+  /** Run the model's containers without network access. @default false */
+  networkIsolation: z.boolean().default(false),
   /** Deploy a version as soon as it is approved. @default false */
   autoDeploy: z.boolean().default(false),
 });
@@ -226,6 +259,14 @@ export const modelSchema = z
     const s = m.serving;
     if (s.target === 'serverless') {
       if (!s.serverless) ctx.addIssue({ code: 'custom', path: ['serving', 'serverless'], message: 'is required when serving.target is "serverless"' });
+      if (s.strategy === 'canary' || s.strategy === 'linear') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serving', 'strategy'],
+          input: s.strategy,
+          message: 'SageMaker has no deployment guardrails (canary or linear traffic shifting) for serverless endpoints; use "all-at-once"',
+        });
+      }
       if (s.instanceType) ctx.addIssue({ code: 'custom', path: ['serving', 'instanceType'], input: s.instanceType, message: 'must not be set for a serverless endpoint' });
     } else {
       if (s.serverless) ctx.addIssue({ code: 'custom', path: ['serving', 'serverless'], message: `is only allowed when serving.target is "serverless", not "${s.target}"` });
@@ -236,6 +277,22 @@ export const modelSchema = z
           path: ['serving', 'instanceType'],
           input: s.instanceType,
           message: `serving.target "${s.target}" needs an instance with accelerator "${SERVING_ACCELERATOR[s.target]}", but ${s.instanceType} is ${servingSpec.accelerator}`,
+        });
+      }
+      if (s.autoscaling.minInstances === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serving', 'autoscaling', 'minInstances'],
+          input: 0,
+          message: 'SageMaker keeps at least one instance behind an instance-based endpoint variant; use serving.target "serverless" to scale to zero',
+        });
+      }
+      if (s.initialInstanceCount < s.autoscaling.minInstances || s.initialInstanceCount > s.autoscaling.maxInstances) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serving', 'initialInstanceCount'],
+          input: s.initialInstanceCount,
+          message: `must lie within serving.autoscaling (${s.autoscaling.minInstances} to ${s.autoscaling.maxInstances})`,
         });
       }
       if (s.autoscaling.minInstances > s.autoscaling.maxInstances) {
@@ -264,6 +321,7 @@ export const modelSchema = z
     },
     serving: {
       ...m.serving,
+      strategy: m.serving.strategy ?? (m.serving.target === 'serverless' ? ('all-at-once' as const) : ('canary' as const)),
       instanceType: m.serving.target === 'serverless' ? undefined : (m.serving.instanceType ?? DEFAULT_SERVING_INSTANCE[m.serving.target]),
     },
   }));
@@ -357,6 +415,19 @@ export const stageSchema = z
         message: `must be "retain" for a production environment (tags.environment "${stage.tags.environment}")`,
       });
     }
+    // SageMaker names are at most 63 characters; a deployment's model and endpoint config are
+    // named gantry-<stage>-<model>-v<version up to 6 digits>-<8 hex> (lib/contract/serving.ts).
+    const maxNameLength = 63 - 'gantry-'.length - 1 - '-v999999-12345678'.length;
+    stage.models.forEach((model, index) => {
+      if (stage.name.length + model.name.length > maxNameLength) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', index, 'name'],
+          input: model.name,
+          message: `with stage name "${stage.name}" is too long for SageMaker's 63-character names: stage and model names may have ${maxNameLength} characters together, these have ${stage.name.length + model.name.length}`,
+        });
+      }
+    });
     const seen = new Map<string, number>();
     stage.models.forEach((model, index) => {
       const first = seen.get(model.name);

@@ -1,4 +1,4 @@
-import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -7,8 +7,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ModelConfig, StageConfig } from '../config';
-import { COST_TAG_KEYS, endpointName, modelParameterKey, MODEL_TAG_KEY, trainingParameterKeyOf, type ModelServingContract } from '../contract';
+import { COST_TAG_KEYS, deployParameterKeyOf, endpointName, modelParameterKey, MODEL_TAG_KEY, trainingParameterKeyOf, type ModelServingContract, type RollbackEvent } from '../contract';
 import type { TrainingInput } from '../contract/pipeline';
+import { DeployWorkflow } from '../constructs/deploy-workflow/deploy-workflow';
+import { EndpointMonitoring } from '../constructs/endpoint-monitoring/endpoint-monitoring';
 import type { MlNetwork } from '../constructs/ml-network/ml-network';
 import { ModelCode } from '../constructs/model-code/model-code';
 import { PublishedNames } from '../constructs/published-names/published-names';
@@ -28,8 +30,9 @@ export interface ModelStackProps extends StackProps {
 }
 
 /**
- * One model's stack (stateless): its training pipeline with its triggers, its SNS topic, its
- * SageMaker job role and code, and the serving contract the application client reads.
+ * One model's stack (stateless): its training pipeline with its triggers, its deploy workflow,
+ * the endpoint's alarms and dashboard with the rule that rolls a bad version back, its SNS
+ * topic, its SageMaker roles and code, and the serving contract the application client reads.
  */
 export class ModelStack extends Stack {
   public readonly model: ModelConfig;
@@ -38,6 +41,8 @@ export class ModelStack extends Stack {
   /** Failures and approvals of this model are published here. */
   public readonly topic: sns.Topic;
   public readonly pipeline: TrainingPipeline;
+  public readonly deployment: DeployWorkflow;
+  public readonly monitoring: EndpointMonitoring;
 
   constructor(scope: Construct, id: string, props: ModelStackProps) {
     super(scope, id, props);
@@ -50,7 +55,8 @@ export class ModelStack extends Stack {
       ...(model.features ? { features: { group: model.features.group, names: model.features.features } } : {}),
     };
 
-    this.topic = new sns.Topic(this, 'Topic', { displayName: `Gantry ${stage.name} ${model.name}`, masterKey: data.key, enforceSSL: true });
+    // Named, so the shared rollback function may publish to gantry-<stage>-* topics only.
+    this.topic = new sns.Topic(this, 'Topic', { topicName: `gantry-${stage.name}-${model.name}`, displayName: `Gantry ${stage.name} ${model.name}`, masterKey: data.key, enforceSSL: true });
     for (const email of stage.budgets.subscriberEmails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
 
     const code = new ModelCode(this, 'Code', { entryPoint: model.training.entryPoint, preprocessScript: model.preprocessing.script });
@@ -63,6 +69,34 @@ export class ModelStack extends Stack {
       inVpc: network !== undefined,
     });
     code.grantRead(jobRole.role);
+
+    const endpoint = this.servingContract.endpointName;
+    this.monitoring = new EndpointMonitoring(this, 'Endpoint', { model, stageName: stage.name, endpointName: endpoint, topic: this.topic });
+    const endpointRole = new SageMakerJobRole(this, 'EndpointRole', {
+      model: model.name,
+      key: data.key,
+      readBuckets: [data.lake.artifacts],
+      // Data capture is written as the endpoint's execution role.
+      writeBuckets: [data.lake.capture],
+      images: [model.serving.image ?? model.training.image],
+      inVpc: network !== undefined,
+    });
+    this.deployment = new DeployWorkflow(this, 'Deploy', {
+      model,
+      stageName: stage.name,
+      endpointName: endpoint,
+      costTags: this.costTags(stage, model),
+      key: data.key,
+      captureBucket: data.lake.capture,
+      executionRole: endpointRole.role,
+      ...(network ? { vpc: { subnetIds: network.jobSubnetIds, securityGroupIds: [network.jobSecurityGroup.securityGroupId] } } : {}),
+      functions: { deploy: runtime.deploy.function, recordEvent: runtime.recordEvent.function },
+      topic: this.topic,
+      alarmNames: this.monitoring.serviceAlarmNames,
+    });
+    const deployMachine = this.deployment.stateMachine;
+    for (const fn of [runtime.deploy.function, runtime.recordEvent.function]) acknowledgeWildcardResource(deployMachine.role, `${fn.functionArn}:*`, 'Step Functions invokes the function by ARN; CDK grants its versions and aliases too.');
+    this.addRollbackRule(model, runtime, endpoint);
 
     const group = stage.featureGroups.find((g) => g.name === model.features?.group);
     this.pipeline = new TrainingPipeline(this, 'Training', {
@@ -81,6 +115,7 @@ export class ModelStack extends Stack {
       },
       functions: runtime.pipelineFunctions,
       topic: this.topic,
+      ...(model.serving.autoDeploy ? { deployStateMachine: deployMachine } : {}),
       ...(model.features && group
         ? { baselineFeatures: model.features.features.map((name) => ({ name, kind: ['double', 'bigint'].includes(group.features.find((f) => f.name === name)!.type) ? ('numeric' as const) : ('categorical' as const) })) }
         : {}),
@@ -96,6 +131,7 @@ export class ModelStack extends Stack {
       values: {
         [modelParameterKey(model.name)]: JSON.stringify(this.servingContract),
         [trainingParameterKeyOf(model.name)]: stateMachine.stateMachineArn,
+        [deployParameterKeyOf(model.name)]: deployMachine.stateMachineArn,
       },
     });
   }
@@ -110,6 +146,29 @@ export class ModelStack extends Stack {
       [MODEL_TAG_KEY]: model.name,
     };
     return tags;
+  }
+
+  /**
+   * After a deployment has baked, an endpoint alarm in ALARM invokes the stage's rollback
+   * function for this model (during a bake, SageMaker's guardrails roll back by themselves).
+   */
+  private addRollbackRule(model: ModelConfig, runtime: RuntimeStack, endpoint: string): void {
+    const input: Record<Exclude<keyof RollbackEvent, 'alarm'>, string> = {
+      model: model.name,
+      endpointName: endpoint,
+      stateMachineArn: this.deployment.stateMachine.stateMachineArn,
+      topicArn: this.topic.topicArn,
+    };
+    new events.Rule(this, 'RollbackRule', {
+      description: `An alarm of ${endpoint} rolls ${model.name} back to its last-good version`,
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        resources: this.monitoring.serviceAlarms.map((a) => a.alarmArn),
+        detail: { state: { value: ['ALARM'] } },
+      },
+      targets: [new eventTargets.LambdaFunction(runtime.rollback.function, { event: new WithWholeEvent(input, 'alarm'), retryAttempts: 4 })],
+    });
   }
 
   /** A schedule, new curated data under `<model>/`, and drift events start training. */
@@ -137,5 +196,26 @@ export class ModelStack extends Stack {
       enabled: model.drift.retrainOnDrift,
       targets: [new eventTargets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(start('drift')) })],
     });
+  }
+}
+
+/**
+ * A target input of fixed fields plus the whole event under `eventField`. EventBridge's
+ * `<aws.events.event.json>` is the complete event (`<aws.events.event>` leaves out `detail`);
+ * CDK's `EventField` cannot name it, hence this small input of our own.
+ */
+class WithWholeEvent extends events.RuleTargetInput {
+  constructor(
+    private readonly fields: Readonly<Record<string, string>>,
+    private readonly eventField: string,
+  ) {
+    super();
+  }
+
+  bind(): events.RuleTargetInputProperties {
+    const parts: string[] = ['{'];
+    for (const [key, value] of Object.entries(this.fields)) parts.push(`${JSON.stringify(key)}:"`, value, '",');
+    parts.push(`${JSON.stringify(this.eventField)}:<aws.events.event.json>}`);
+    return { inputTemplate: Fn.join('', parts) };
   }
 }

@@ -9,6 +9,8 @@ import { acknowledgeWildcardResource } from '../nag';
 import type { DataStack } from './data-stack';
 
 export interface RuntimeStackProps extends StackProps {
+  /** The stage's name: the functions may act on this stage's endpoints and workflows only. */
+  readonly stageName: string;
   /** The stage's data stack, whose key, tables and buckets the functions use. */
   readonly data: DataStack;
 }
@@ -30,10 +32,14 @@ export class RuntimeStack extends Stack {
   public readonly gate: GantryFunction;
   /** Appends failures to a model's registry history. */
   public readonly recordEvent: GantryFunction;
+  /** Plans deployments and promotes (or rolls back) in the registry (called by the deploy workflows). */
+  public readonly deploy: GantryFunction;
+  /** Rolls an endpoint back to its last-good version when one of its alarms fires. */
+  public readonly rollback: GantryFunction;
 
   constructor(scope: Construct, id: string, props: RuntimeStackProps) {
     super(scope, id, props);
-    const { data } = props;
+    const { data, stageName } = props;
     const registryEnv = { [ENV.registryTable]: data.registry.table.tableName };
     const fn = (handler: string, description: string, environment: Record<string, string> = {}, timeout?: Duration, memorySize?: number) =>
       new GantryFunction(this, handler.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''), { handler, description, logKey: data.key, environment, timeout, memorySize });
@@ -52,6 +58,28 @@ export class RuntimeStack extends Stack {
     // Two streaming passes over the training data: give it time, and memory for the samples.
     this.baseline = fn('baseline', 'Streams training data into drift baseline statistics', {}, Duration.minutes(15), 1024);
     this.grantObjects(this.baseline, [data.lake.artifacts], true);
+
+    const stack = Stack.of(this);
+    const sagemakerArn = (resource: string) => `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${resource}/gantry-${stageName}-*`;
+    this.deploy = fn('deploy', 'Checks a version against the registry, plans its deployment, and promotes it once in service', registryEnv);
+    data.registry.grantWrite(this.deploy.function);
+    this.deploy.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'], resources: [sagemakerArn('endpoint'), sagemakerArn('endpoint-config')] }));
+    for (const resource of ['endpoint', 'endpoint-config']) {
+      acknowledgeWildcardResource(this.deploy.role, sagemakerArn(resource), `The function serves every model of the stage; endpoints are named gantry-${stageName}-<model>.`);
+    }
+
+    this.rollback = fn('rollback', "Rolls a model's endpoint back to its last-good version when an endpoint alarm fires", registryEnv);
+    data.registry.grantWrite(this.rollback.function);
+    const deployStateMachines = `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:gantry-${stageName}-*-deploy`;
+    const modelTopics = `arn:${stack.partition}:sns:${stack.region}:${stack.account}:gantry-${stageName}-*`;
+    this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: [sagemakerArn('endpoint')] }));
+    this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [deployStateMachines] }));
+    this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [modelTopics] }));
+    // The model topics are encrypted with the stage key.
+    data.key.grant(this.rollback.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    acknowledgeWildcardResource(this.rollback.role, sagemakerArn('endpoint'), `The function serves every model of the stage; endpoints are named gantry-${stageName}-<model>.`);
+    acknowledgeWildcardResource(this.rollback.role, deployStateMachines, `Deploy workflows are named gantry-${stageName}-<model>-deploy; the function starts the one of the model whose alarm fired.`);
+    acknowledgeWildcardResource(this.rollback.role, modelTopics, `Model topics are named gantry-${stageName}-<model>; the function notifies the one of the model whose alarm fired.`);
   }
 
   /** The functions the training pipelines invoke. */

@@ -51,6 +51,7 @@ export class GantryStage extends Stage {
     this.runtime = new RuntimeStack(this, 'Runtime', {
       stackName: stackName('runtime'),
       description: `Gantry ${props.config.name}: Lambda functions shared by every model`,
+      stageName: props.config.name,
       data: this.data,
     });
     const models = new Map<string, ModelStack>();

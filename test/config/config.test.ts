@@ -41,6 +41,12 @@ describe('shipped stages', () => {
     expect(config.models[0]!.training.spot).toEqual({ enabled: true, maxWaitSeconds: 2000 });
   });
 
+  it('default the deployment strategy per target: canary, but all-at-once for serverless', () => {
+    expect(loadStageConfig('prod').models[0]!.serving.strategy).toBe('canary');
+    expect(loadStageConfig('dev').models[0]!.serving.strategy).toBe('all-at-once');
+    expect(loadStageConfig('prod').models[0]!.serving.deployment).toEqual({ canaryPercent: 10, linearStepPercent: 20, bakeMinutes: 10, terminationWaitMinutes: 5, timeoutMinutes: 90 });
+  });
+
   it('default the serving instance per target', () => {
     const config = parseStageConfig(devWith((c) => {
       c.models[0].serving = { target: 'gpu' };
@@ -80,6 +86,14 @@ describe('bad configs fail with the field path and the bad value', () => {
     ['an image that is not in ECR', (c) => (c.models[0].training.image = 'docker.io/pytorch/pytorch:latest'), /^models\[0\]\.training\.image\|must be an ECR image URI.*\|"docker.io\/pytorch\/pytorch:latest"/],
     ['a script path that escapes the project', (c) => (c.models[0].training.entryPoint = '../secrets.py'), /^models\[0\]\.training\.entryPoint\|must be a relative path.*\|"..\/secrets.py"/],
     ['a VPC CIDR that is too small', (c) => (c.vpc = { cidr: '10.0.0.0/28' }), /^vpc\.cidr\|the prefix length must be between \/16 and \/24\|"10.0.0.0\/28"/],
+    ['canary traffic shifting on a serverless endpoint', (c) => (c.models[0].serving.strategy = 'canary'), /^models\[0\]\.serving\.strategy\|SageMaker has no deployment guardrails .* for serverless endpoints; use "all-at-once"\|"canary"/],
+    ['linear traffic shifting on a serverless endpoint', (c) => (c.models[0].serving.strategy = 'linear'), /^models\[0\]\.serving\.strategy\|SageMaker has no deployment guardrails/],
+    ['a canary above half the fleet', (c) => (c.models[0].serving = { target: 'cpu', deployment: { canaryPercent: 60 } }), /^models\[0\]\.serving\.deployment\.canaryPercent\|must be at most 50: SageMaker caps the canary at half the fleet\|60/],
+    ['a linear step below 10 %', (c) => (c.models[0].serving = { target: 'cpu', deployment: { linearStepPercent: 5 } }), /^models\[0\]\.serving\.deployment\.linearStepPercent\|must be at least 10 \(SageMaker allows 10 to 50\)\|5/],
+    ['a bake longer than SageMaker waits', (c) => (c.models[0].serving = { target: 'cpu', deployment: { bakeMinutes: 90 } }), /^models\[0\]\.serving\.deployment\.bakeMinutes\|must be at most 60: SageMaker's WaitIntervalInSeconds is at most 3600\|90/],
+    ['scaling an instance endpoint to zero', (c) => (c.models[0].serving = { target: 'cpu', autoscaling: { minInstances: 0, maxInstances: 2 } }), /^models\[0\]\.serving\.autoscaling\.minInstances\|SageMaker keeps at least one instance .*use serving\.target "serverless" to scale to zero\|0/],
+    ['an initial instance count outside the autoscaling range', (c) => (c.models[0].serving = { target: 'cpu', initialInstanceCount: 3, autoscaling: { minInstances: 1, maxInstances: 2 } }), /^models\[0\]\.serving\.initialInstanceCount\|must lie within serving\.autoscaling \(1 to 2\)\|3/],
+    ['stage and model names too long for SageMaker names', (c) => { c.name = 'development-east'; c.models[0].name = 'customer-churn-predictor'; }, /^models\[0\]\.name\|with stage name "development-east" is too long for SageMaker's 63-character names: .* may have 38 characters together, these have 40\|"customer-churn-predictor"/],
     ['a wrong type', (c) => (c.models[0].training.instanceCount = '2'), /^models\[0\]\.training\.instanceCount\|.*expected number.*\|"2"/],
   ];
 

@@ -51,6 +51,8 @@ export interface TrainingPipelineProps {
   readonly topic: sns.ITopic;
   /** The features the baseline describes, in the endpoint's order, with their kinds. @default - inferred from the data's header */
   readonly baselineFeatures?: readonly { readonly name: string; readonly kind: 'numeric' | 'categorical' }[];
+  /** Started with the new version once it is approved (`serving.autoDeploy`). @default - no deployment */
+  readonly deployStateMachine?: sfn.IStateMachine;
   /** How often the compilation job is polled before the run gives up. @default 40 (20 minutes at 30 s) */
   readonly maxCompilePolls?: number;
 }
@@ -198,11 +200,32 @@ export class TrainingPipeline extends Construct {
         baselineUri: sfn.JsonPath.stringAt('$.baseline.baselineUri'),
         ...(compiled ? { compiledArtifactUri: sfn.JsonPath.stringAt('$.compile.artifactUri') } : {}),
         createdBy: sfn.JsonPath.executionId,
+        // training.approval 'auto': passing the quality gate approves the version.
+        ...(model.training.approval === 'auto' ? { approval: { reason: sfn.JsonPath.stringAt('$.gate.reason') } } : {}),
       },
       '$.registered',
     );
-    const succeeded = new sfn.Succeed(this, 'Registered', { comment: 'Deployment is a separate workflow (the serving issue).' });
-    const afterRegister: sfn.IChainable = model.training.approval === 'manual' ? this.approval(model, props.topic, succeeded, catchInto) : succeeded;
+    const succeeded = new sfn.Succeed(this, 'Registered');
+    let approved: sfn.IChainable = succeeded;
+    if (props.deployStateMachine) {
+      // Fire and forget: the deploy workflow records and notifies its own outcome.
+      const deploy = new tasks.StepFunctionsStartExecution(this, 'StartDeploy', {
+        stateMachine: props.deployStateMachine,
+        integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
+        input: sfn.TaskInput.fromObject({
+          model: model.name,
+          version: sfn.JsonPath.numberAt('$.registered.version'),
+          reason: 'serving.autoDeploy: deployed after training',
+          requestedBy: sfn.JsonPath.executionId,
+        }),
+        resultSelector: { 'executionArn.$': '$.ExecutionArn' },
+        resultPath: '$.deployment',
+      });
+      deploy.addRetry({ ...RETRY, errors: ['StepFunctions.SdkClientException', 'StepFunctions.StepFunctionsException', 'SFN.ThrottlingException'] });
+      catchInto(deploy);
+      approved = deploy.next(succeeded);
+    }
+    const afterRegister: sfn.IChainable = model.training.approval === 'manual' ? this.approval(model, props.topic, approved, catchInto) : approved;
 
     for (const task of [validate, baseline, evaluate, gate, register, recordGateFailure]) catchInto(task);
 

@@ -44,6 +44,7 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
   let artifacts: string;
   let prodAsl: AslDefinition;
   let gpuAsl: AslDefinition;
+  let autoAsl: AslDefinition;
   let registry: DynamoRegistry;
   let published: Array<Record<string, unknown>>;
   let requests: Record<string, unknown[]>;
@@ -59,6 +60,10 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
     const gpu = structuredClone(STAGES.prod) as StageConfigInput & { models: Array<Record<string, unknown>> };
     gpu.models[0]!.serving = { target: 'gpu', instanceType: 'ml.g5.xlarge' };
     gpuAsl = pipelineAsl(gpu, 'churn', { curated, artifacts });
+    const auto = structuredClone(gpu);
+    (auto.models[0] as Record<string, unknown>).training = { ...(auto.models[0]!.training as Record<string, unknown>), approval: 'auto' };
+    auto.models[0]!.serving = { target: 'gpu', instanceType: 'ml.g5.xlarge', autoDeploy: true };
+    autoAsl = pipelineAsl(auto, 'churn', { curated, artifacts });
   });
 
   beforeEach(async () => {
@@ -240,6 +245,29 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
     expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
     expect(requests.Compile).toBeUndefined();
     expect((await registry.getVersion('churn', 1)).compiledArtifactUri).toBeUndefined();
+  });
+
+  it('with automatic approval and serving.autoDeploy, approves the version that passed the gate and starts its deployment', async () => {
+    const deployments: any[] = [];
+    const overrides = { ...fakes(), StartDeploy: async (input: any) => (deployments.push(input), { ExecutionArn: 'arn:aws:states:us-east-1:111111111111:execution:gantry-prod-churn-deploy:d-1', StartDate: '2026-11-22T00:00:00Z' }) };
+    const trace = await runStateMachine(autoAsl, { reason: 'manual' }, { overrides, executionName: 'run-auto' });
+    expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
+    expect(trace.statesEntered.slice(-3)).toEqual(['Register', 'StartDeploy', 'Registered']);
+    const version = await registry.getVersion('churn', 1);
+    expect(version.status).toBe('Approved');
+    expect(version.statusReason).toMatch(/auc/);
+    expect(deployments).toEqual([
+      {
+        StateMachineArn: expect.stringMatching(/^arn:aws:states:us-east-1:111111111111:stateMachine:/),
+        Input: { model: 'churn', version: 1, reason: 'serving.autoDeploy: deployed after training', requestedBy: expect.stringContaining('run-auto') },
+      },
+    ]);
+    expect((await registry.history('churn')).map((e) => e.type)).toEqual(['Registered', 'Approved']);
+  });
+
+  it('without serving.autoDeploy, leaves deployment to a person', () => {
+    expect(Object.keys(prodAsl.States)).not.toContain('StartDeploy');
+    expect(Object.keys(gpuAsl.States)).not.toContain('StartDeploy');
   });
 
   it.each([

@@ -33,7 +33,8 @@ describe('TrainingPipeline in the model stack', () => {
     expect(actions).not.toContain('*');
     const sagemaker = statements.find((s) => [s.Action].flat().includes('sagemaker:CreateTrainingJob'))!;
     expect(JSON.stringify(sagemaker.Resource)).toMatch(/training-job\/churn-\*/);
-    const passRole = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    // Two PassRole statements: the training pipeline's (job role) and the deploy workflow's (endpoint role).
+    const passRole = statements.filter((s) => [s.Action].flat().includes('iam:PassRole') && JSON.stringify(s.Resource).includes('JobRole'));
     expect(passRole).toHaveLength(1);
     expect(passRole[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
     expect(JSON.stringify(passRole[0]!.Resource)).toMatch(/JobRole/);
@@ -79,24 +80,26 @@ describe('TrainingPipeline in the model stack', () => {
 });
 
 describe('cost tags on run-time SageMaker resources', () => {
-  it('every SageMaker Create* task of every model of every stage passes the five tags and the execution id', () => {
+  it('every SageMaker Create* task of every workflow of every model of every stage passes the five tags and the execution id', () => {
     let checked = 0;
     for (const config of loadAllStageConfigs()) {
       const { stage } = testStage(config.name);
       for (const [name, modelStack] of stage.models) {
-        const asl = resolveAsl(Template.fromStack(modelStack).toJSON(), '/Training/StateMachine/', { producers: [Template.fromStack(stage.data).toJSON(), Template.fromStack(stage.runtime).toJSON()] }).definition;
-        const creates = Object.entries(asl.States).filter(([, s]) => typeof s.Resource === 'string' && /sagemaker:create/i.test(s.Resource as string));
-        expect(creates.length, `${config.name}/${name}`).toBeGreaterThanOrEqual(2);
-        for (const [state, s] of creates) {
-          const tags = (s.Parameters as { Tags: Array<{ Key: string; Value?: string; 'Value.$'?: string }> }).Tags;
-          expect(tags.map((t) => t.Key).sort(), `${config.name}/${name}/${state}`).toEqual([...COST_TAG_KEYS, 'ExecutionId'].sort());
-          expect(tags.find((t) => t.Key === 'Model')!.Value).toBe(name);
-          expect(tags.find((t) => t.Key === 'Team')!.Value).toBe(config.models.find((m) => m.name === name)!.ownerTeam);
-          checked++;
+        for (const workflow of ['/Training/StateMachine/', '/Deploy/StateMachine/']) {
+          const asl = resolveAsl(Template.fromStack(modelStack).toJSON(), workflow, { producers: [Template.fromStack(stage.data).toJSON(), Template.fromStack(stage.runtime).toJSON()] }).definition;
+          const creates = Object.entries(asl.States).filter(([, s]) => typeof s.Resource === 'string' && /sagemaker:create/i.test(s.Resource as string));
+          expect(creates.length, `${config.name}/${name}${workflow}`).toBeGreaterThanOrEqual(2);
+          for (const [state, s] of creates) {
+            const tags = (s.Parameters as { Tags: Array<{ Key: string; Value?: string; 'Value.$'?: string }> }).Tags;
+            expect(tags.map((t) => t.Key).sort(), `${config.name}/${name}/${state}`).toEqual([...COST_TAG_KEYS, 'ExecutionId'].sort());
+            expect(tags.find((t) => t.Key === 'Model')!.Value).toBe(name);
+            expect(tags.find((t) => t.Key === 'Team')!.Value).toBe(config.models.find((m) => m.name === name)!.ownerTeam);
+            checked++;
+          }
         }
       }
     }
-    // dev: preprocess + train; prod adds the Neo compilation.
-    expect(checked).toBe(5);
+    // Training: dev preprocess + train, prod adds the Neo compilation. Deploy: model, endpoint config, endpoint.
+    expect(checked).toBe(5 + 2 * 3);
   });
 });

@@ -32,6 +32,23 @@ describe('register handler', () => {
     expect(await registry.getVersion('churn', 1)).toMatchObject({ ...event, version: 1, status: 'Registered' });
   });
 
+  it('approves the version right away when the pipeline says it passed the gate (training.approval auto)', async () => {
+    const registry = new DynamoRegistry({ client, tableName });
+    const result = await makeHandler({ registry })({ ...event, model: 'churn-auto', approval: { reason: 'auc 0.91 >= 0.7' } });
+    expect(result).toEqual({ model: 'churn-auto', version: 1, status: 'Approved', artifactUri: event.artifactUri });
+    expect(await registry.getVersion('churn-auto', 1)).toMatchObject({ status: 'Approved', statusReason: 'auc 0.91 >= 0.7' });
+    expect((await registry.history('churn-auto')).map((e) => [e.type, e.actor])).toEqual([
+      ['Registered', event.createdBy],
+      ['Approved', event.createdBy],
+    ]);
+  });
+
+  it.each([[{}], [{ reason: '' }], [{ reason: 'ok', by: 'me' }], ['yes']])('refuses a malformed approval %j and writes nothing', async (approval) => {
+    const registry = new DynamoRegistry({ client, tableName });
+    await expect(makeHandler({ registry })({ ...event, model: 'churn-bad-approval', approval })).rejects.toThrow(/approval: must be \{"reason": "<non-empty text>"\}/);
+    await expect(registry.listVersions('churn-bad-approval')).rejects.toThrow(/no registered versions/);
+  });
+
   it('runs as deployed: the exported handler reads its table from the environment', async () => {
     process.env[ENV.registryTable] = tableName;
     // The SDK's standard variable points the handler's own client at DynamoDB Local.
