@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parameterName } from '../contract';
@@ -18,6 +19,7 @@ export interface CliClients {
   s3(): S3Client;
   ssm(): SSMClient;
   sfn(): SFNClient;
+  sagemaker(): SageMakerClient;
 }
 
 export function defaultClients(): CliClients {
@@ -25,12 +27,14 @@ export function defaultClients(): CliClients {
   let s3: S3Client | undefined;
   let ssm: SSMClient | undefined;
   let sfn: SFNClient | undefined;
+  let sagemaker: SageMakerClient | undefined;
   return {
     sfn: () => (sfn ??= new SFNClient({})),
     dynamo: () => (dynamo ??= new DynamoDBClient({})),
     // Path-style works with every S3-compatible endpoint a user may point AWS_ENDPOINT_URL_S3 at.
     s3: () => (s3 ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) })),
     ssm: () => (ssm ??= new SSMClient({})),
+    sagemaker: () => (sagemaker ??= new SageMakerClient({})),
   };
 }
 

@@ -1,12 +1,14 @@
 import { InvalidRegistrationError } from '../../lambdas/core/registry/validation';
 import { RegistryError } from '../../lambdas/core/registry/model';
 import { UsageError } from './args';
+import { deployCommand, DEPLOY_HELP, rollbackCommand, ROLLBACK_HELP } from './commands/deploy';
 import { featuresCommand, FEATURES_HELP } from './commands/features';
 import { registryCommand, REGISTRY_HELP } from './commands/registry';
+import { statusCommand, STATUS_HELP } from './commands/status';
 import { trainCommand, TRAIN_HELP } from './commands/train';
 import { defaultClients, type CliClients, type CliIo } from './context';
 
-export const HELP = `gantry: operate Gantry's ML platform (registry, feature store, ...)
+export const HELP = `gantry: operate Gantry's ML platform (registry, feature store, training, serving)
 
 Usage: gantry <group> <command> [flags]
 
@@ -16,10 +18,18 @@ ${FEATURES_HELP}
 
 ${TRAIN_HELP}
 
+${DEPLOY_HELP}
+
+${ROLLBACK_HELP}
+
+${STATUS_HELP}
+
 Every command takes --json (machine-readable output on stdout) and --stage S (read resource
 names from the stage's SSM parameters). The SDK's variables apply: AWS_REGION, AWS_PROFILE,
 AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3 (e.g. DynamoDB Local, s3rver).
 Exit codes: 0 ok, 1 the operation failed, 2 bad command line.`;
+
+const GROUP_HELP = { registry: REGISTRY_HELP, features: FEATURES_HELP, train: TRAIN_HELP, deploy: DEPLOY_HELP, rollback: ROLLBACK_HELP, status: STATUS_HELP } as const;
 
 /** Runs one CLI invocation and returns its exit code. Errors go to stderr, results to stdout. */
 export async function run(argv: readonly string[], io: CliIo, clients: CliClients = defaultClients()): Promise<number> {
@@ -30,7 +40,7 @@ export async function run(argv: readonly string[], io: CliIo, clients: CliClient
       return 0;
     }
     if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
-      io.stdout(`${group === 'registry' ? REGISTRY_HELP : group === 'features' ? FEATURES_HELP : group === 'train' ? TRAIN_HELP : HELP}\n`);
+      io.stdout(`${Object.hasOwn(GROUP_HELP, group) ? GROUP_HELP[group as keyof typeof GROUP_HELP] : HELP}\n`);
       return 0;
     }
     switch (group) {
@@ -40,8 +50,14 @@ export async function run(argv: readonly string[], io: CliIo, clients: CliClient
         return await featuresCommand(command, rest, io, clients);
       case 'train':
         return await trainCommand(argv.slice(1), io, clients);
+      case 'deploy':
+        return await deployCommand(argv.slice(1), io, clients);
+      case 'rollback':
+        return await rollbackCommand(argv.slice(1), io, clients);
+      case 'status':
+        return await statusCommand(argv.slice(1), io, clients);
       default:
-        throw new UsageError(`unknown command group "${group}"; try: registry, features, train (gantry --help)`);
+        throw new UsageError(`unknown command group "${group}"; try: ${Object.keys(GROUP_HELP).join(', ')} (gantry --help)`);
     }
   } catch (error) {
     return report(error, io);

@@ -6,7 +6,8 @@ import { jsonObject, parseFlags, positiveInt, required, s3Uri, UsageError } from
 import { resolveName, type CliClients, type CliIo } from '../context';
 import { print } from '../output';
 
-const TABLE_OPTION = { 'registry-table': { type: 'string' } } as const;
+/** The registry table flag, resolved by `registry(...)`. */
+export const TABLE_OPTION = { 'registry-table': { type: 'string' } } as const;
 
 export const REGISTRY_HELP = `gantry registry <command> [flags]
 
@@ -18,12 +19,14 @@ export const REGISTRY_HELP = `gantry registry <command> [flags]
   approve   --model M --version N [--reason TEXT] [--task-token T]   (T: from the approval request;
   reject    --model M --version N [--reason TEXT] [--task-token T]    resumes the waiting pipeline)
   promote   --model M --version N [--reason TEXT]     (only Approved versions)
-  rollback  --model M [--reason TEXT]                 (production back to last-good)
+  rollback  --model M [--reason TEXT]                 (the registry's pointers only: production back
+                                                      to last-good; gantry rollback redeploys it)
   history   --model M [--at ISO-8601]                 (events; with --at, the version live then)
 
 The registry table: --registry-table NAME, or GANTRY_REGISTRY_TABLE, or --stage S (SSM).`;
 
-async function registry(values: Record<string, unknown>, io: CliIo, clients: CliClients): Promise<DynamoRegistry> {
+/** The registry: --registry-table NAME, or GANTRY_REGISTRY_TABLE, or the stage's SSM parameter. */
+export async function registry(values: Record<string, unknown>, io: CliIo, clients: CliClients): Promise<DynamoRegistry> {
   const tableName = await resolveName(
     { flag: 'registry-table', flagValue: values['registry-table'], envVar: ENV.registryTable, parameterKey: PARAMETER_KEYS.registryTable, stage: values.stage },
     io,
@@ -48,7 +51,8 @@ function versionLine(v: ModelVersion): string {
   return `${v.model} v${v.version}  ${v.status.padEnd(10)}  ${v.createdAt}  ${metrics}  ${v.artifactUri}`;
 }
 
-function eventLine(e: RegistryEvent): string {
+/** One history event as a line of text. */
+export function eventLine(e: RegistryEvent): string {
   const detail = [e.version !== undefined ? `v${e.version}` : '', e.previousVersion !== undefined ? `(was v${e.previousVersion})` : '', e.reason ?? ''].filter(Boolean).join(' ');
   return `#${e.seq}  ${e.at}  ${e.type.padEnd(10)}  ${detail}  by ${e.actor}`;
 }

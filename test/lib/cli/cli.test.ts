@@ -1,5 +1,6 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -52,7 +53,7 @@ describe('gantry CLI', () => {
     ({ tableName: featureTable } = await localFeatureTable(dynamo));
     featuresBucket = uniqueName('features');
     await s3.send(new CreateBucketCommand({ Bucket: featuresBucket }));
-    clients = { dynamo: () => dynamo, s3: () => s3, ssm: () => ssm, sfn: () => new SFNClient({ region: 'us-east-1' }) };
+    clients = { dynamo: () => dynamo, s3: () => s3, ssm: () => ssm, sfn: () => new SFNClient({ region: 'us-east-1' }), sagemaker: () => new SageMakerClient({ region: 'us-east-1' }) };
   });
 
   afterAll(() => {
@@ -65,6 +66,18 @@ describe('gantry CLI', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('gantry registry <command>');
     expect(out.stdout).toContain('gantry features <command>');
+    for (const usage of ['gantry train --model M', 'gantry deploy --model M --version N', 'gantry rollback --model M', 'gantry status --model M']) expect(out.stdout).toContain(usage);
+  });
+
+  it.each([
+    ['deploy', 'gantry deploy --model M --version N [--strategy canary|linear|all-at-once]'],
+    ['rollback', 'gantry rollback --model M'],
+    ['status', 'gantry status --model M'],
+  ])('prints the help of `gantry %s --help` alone', async (group, usage) => {
+    const out = await gantry(group, '--help');
+    expect(out.code).toBe(0);
+    expect(out.stdout.startsWith(usage)).toBe(true);
+    expect(out.stdout).not.toContain('gantry registry <command>');
   });
 
   it('registers, lists, approves, promotes, rolls back and answers history queries, in JSON', async () => {
