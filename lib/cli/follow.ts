@@ -1,5 +1,6 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import type { CliIo } from './context';
+import { print } from './output';
 
 /** Execution statuses after which nothing changes. */
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -80,4 +81,25 @@ async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryE
     nextToken = page.nextToken;
   } while (nextToken);
   return events;
+}
+
+/**
+ * Starts an execution. Without `--wait` prints its ARN (or the JSON) and returns no outcome;
+ * with it, follows the execution to its end and returns the outcome for the caller to report.
+ */
+export async function startExecution(
+  sfn: SFNClient,
+  request: { readonly stateMachineArn: string; readonly name: string; readonly input: unknown },
+  io: CliIo,
+  values: { readonly wait?: boolean; readonly json?: boolean },
+  pollMs: number,
+): Promise<{ executionArn: string; outcome?: ExecutionOutcome }> {
+  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: request.stateMachineArn, name: request.name, input: JSON.stringify(request.input) }));
+  const executionArn = started.executionArn!;
+  if (!values.wait) {
+    print(io, values, { executionArn, input: request.input }, () => `started ${executionArn}`);
+    return { executionArn };
+  }
+  if (!values.json) io.stdout(`started ${executionArn}\n`);
+  return { executionArn, outcome: await followExecution(sfn, executionArn, io, { json: values.json, pollMs }) };
 }

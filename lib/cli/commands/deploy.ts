@@ -1,8 +1,7 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DEPLOY_STRATEGIES, deployParameterKeyOf, MAX_DEPLOYABLE_VERSION, type DeployInput, type DeployStrategy } from '../../contract';
 import { parseFlags, positiveInt, required, UsageError } from '../args';
 import { resolveName, type CliClients, type CliIo } from '../context';
-import { executionName, followExecution, pollMsOf } from '../follow';
+import { executionName, pollMsOf, startExecution } from '../follow';
 import { print } from '../output';
 import { registry, TABLE_OPTION } from './registry';
 
@@ -75,15 +74,8 @@ async function startDeployment(stateMachineArn: string, input: DeployInput, valu
   const { model, version } = input;
   const sfn = clients.sfn();
   const name = input.rollback ? executionName(model, 'rollback', `v${version}`) : executionName(model, `v${version}`);
-  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-  const executionArn = started.executionArn!;
-  if (!values.wait) {
-    print(io, values, { executionArn, input }, () => `started ${executionArn}`);
-    return 0;
-  }
-
-  if (!values.json) io.stdout(`started ${executionArn}\n`);
-  const outcome = await followExecution(sfn, executionArn, io, { json: values.json, pollMs });
+  const { executionArn, outcome } = await startExecution(sfn, { stateMachineArn, name, input }, io, values, pollMs);
+  if (!outcome) return 0;
   const result = { executionArn, status: outcome.status, steps: outcome.steps, model, version, rollback: input.rollback === true, error: outcome.error, cause: outcome.cause };
   const what = input.rollback ? 'rollback' : 'deployment';
   print(io, values, result, () =>

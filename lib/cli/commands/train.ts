@@ -1,9 +1,8 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { TrainingInput } from '../../contract/pipeline';
 import { trainingParameterKeyOf } from '../../contract';
 import { parseFlags, required, s3Uri, UsageError } from '../args';
 import { resolveName, type CliClients, type CliIo } from '../context';
-import { executionName, followExecution, pollMsOf } from '../follow';
+import { executionName, pollMsOf, startExecution } from '../follow';
 import { print } from '../output';
 
 export const TRAIN_HELP = `gantry train --model M [--data S3URI] [--param KEY=VALUE ...] [--reason R] [--wait]
@@ -40,15 +39,8 @@ export async function trainCommand(args: readonly string[], io: CliIo, clients: 
   const stateMachineArn = await resolveName({ flag: 'state-machine', flagValue: values['state-machine'], parameterKey: trainingParameterKeyOf(model), stage: values.stage }, io, clients);
 
   const sfn = clients.sfn();
-  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName(model, reason), input: JSON.stringify(input) }));
-  const executionArn = started.executionArn!;
-  if (!values.wait) {
-    print(io, values, { executionArn, input }, () => `started ${executionArn}`);
-    return 0;
-  }
-
-  if (!values.json) io.stdout(`started ${executionArn}\n`);
-  const outcome = await followExecution(sfn, executionArn, io, { json: values.json, pollMs });
+  const { executionArn, outcome } = await startExecution(sfn, { stateMachineArn, name: executionName(model, reason), input }, io, values, pollMs);
+  if (!outcome) return 0;
   const registered = (outcome.output as { registered?: { version?: number } } | undefined)?.registered;
   const result = { executionArn, status: outcome.status, steps: outcome.steps, version: registered?.version, error: outcome.error, cause: outcome.cause };
   print(io, values, result, () =>
