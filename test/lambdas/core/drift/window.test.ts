@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { captureHourPrefixes, DEFAULT_THRESHOLDS, driftPersists, windowEndingBefore, windowId, type DriftReport } from '../../../../lambdas/core/drift';
+
+function report(verdict: 'drift' | 'steady' | 'no-data'): DriftReport {
+  return { model: 'm', records: verdict === 'no-data' ? 0 : 100, malformed: {}, features: [], maxPsi: 0, maxKs: 0, noData: verdict === 'no-data', drifted: verdict === 'drift', thresholds: DEFAULT_THRESHOLDS };
+}
+
+/** Runs driftPersists over a history, oldest first, and returns the indexes of the windows where it fires. */
+function firings(history: readonly ('drift' | 'steady' | 'no-data')[], n: number): number[] {
+  const reports = history.map(report);
+  const fired: number[] = [];
+  reports.forEach((current, i) => {
+    if (driftPersists(current, reports.slice(0, i).reverse(), n)) fired.push(i);
+  });
+  return fired;
+}
+
+describe('driftPersists', () => {
+  it.each([
+    [1, ['drift'], [0]],
+    [1, ['steady', 'drift', 'drift', 'steady', 'drift'], [1, 4]],
+    [2, ['drift'], []],
+    [2, ['drift', 'drift', 'drift', 'drift'], [1]],
+    [2, ['drift', 'steady', 'drift', 'drift'], [3]],
+    [3, ['drift', 'drift'], []],
+    [3, ['drift', 'drift', 'drift', 'drift', 'drift'], [2]],
+    [3, ['drift', 'drift', 'no-data', 'drift', 'drift'], []],
+    [3, ['drift', 'drift', 'no-data', 'drift', 'drift', 'drift'], [5]],
+    [3, ['steady', 'drift', 'drift', 'drift', 'steady', 'drift', 'drift', 'drift'], [3, 7]],
+  ] as const)('n = %i over %j fires at %j', (n, history, expected) => {
+    expect(firings(history, n)).toEqual(expected);
+  });
+
+  it('counts a window without a report as not drifted', () => {
+    expect(driftPersists(report('drift'), [report('drift'), undefined, report('drift')], 3)).toBe(false);
+    expect(driftPersists(report('drift'), [report('drift'), report('drift'), undefined], 3)).toBe(true);
+  });
+
+  it('never fires on a window that did not drift', () => {
+    expect(driftPersists(report('no-data'), [], 1)).toBe(false);
+    expect(driftPersists(report('steady'), [report('drift'), report('drift')], 2)).toBe(false);
+  });
+
+  it('throws RangeError when n is not a positive integer', () => {
+    expect(() => driftPersists(report('drift'), [], 0)).toThrow(RangeError);
+    expect(() => driftPersists(report('drift'), [], 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('windowEndingBefore', () => {
+  it.each([
+    ['2026-11-22T10:20:31.500Z', 60, '2026-11-22T09:15:00.000Z', '2026-11-22T10:15:00.000Z'],
+    ['2026-11-22T10:15:00.000Z', 15, '2026-11-22T10:00:00.000Z', '2026-11-22T10:15:00.000Z'],
+    ['2026-11-22T10:14:59.999Z', 15, '2026-11-22T09:45:00.000Z', '2026-11-22T10:00:00.000Z'],
+    ['2027-01-01T00:05:00.000Z', 30, '2026-12-31T23:30:00.000Z', '2027-01-01T00:00:00.000Z'],
+  ])('now %s, %i minutes → [%s, %s)', (now, minutes, from, to) => {
+    const window = windowEndingBefore(new Date(now), minutes);
+    expect({ from: window.from.toISOString(), to: window.to.toISOString() }).toEqual({ from, to });
+  });
+
+  it('throws RangeError for minutes ≤ 0 or an invalid date', () => {
+    expect(() => windowEndingBefore(new Date(), 0)).toThrow(RangeError);
+    expect(() => windowEndingBefore(new Date('nope'), 15)).toThrow(RangeError);
+  });
+});
+
+describe('windowId', () => {
+  it('is the window start to the minute, UTC, with dashes', () => {
+    expect(windowId({ from: new Date('2026-11-22T10:15:00Z') })).toBe('2026-11-22T10-15Z');
+    expect(windowId({ from: new Date('2026-01-02T03:04:59Z') })).toBe('2026-01-02T03-04Z');
+  });
+});
+
+describe('captureHourPrefixes', () => {
+  const prefixes = (from: string, to: string) => captureHourPrefixes('churn-prod', 'primary', { from: new Date(from), to: new Date(to) });
+
+  it('gives the one hour of a window inside it, zero-padded', () => {
+    expect(prefixes('2026-01-02T03:00:00Z', '2026-01-02T03:15:00Z')).toEqual(['churn-prod/primary/2026/01/02/03/']);
+    expect(prefixes('2026-11-22T10:00:00Z', '2026-11-22T11:00:00Z')).toEqual(['churn-prod/primary/2026/11/22/10/']);
+  });
+
+  it('gives two hours for a window across an hour boundary, and days, months and years roll over', () => {
+    expect(prefixes('2026-11-22T10:50:00Z', '2026-11-22T11:05:00Z')).toEqual(['churn-prod/primary/2026/11/22/10/', 'churn-prod/primary/2026/11/22/11/']);
+    expect(prefixes('2026-12-31T23:45:00Z', '2027-01-01T00:15:00Z')).toEqual(['churn-prod/primary/2026/12/31/23/', 'churn-prod/primary/2027/01/01/00/']);
+  });
+
+  it('gives every hour of a long window and none for an empty one', () => {
+    expect(prefixes('2026-11-22T10:30:00Z', '2026-11-22T13:30:00Z')).toHaveLength(4);
+    expect(prefixes('2026-11-22T10:30:00Z', '2026-11-22T10:30:00Z')).toEqual([]);
+  });
+});
