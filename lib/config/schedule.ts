@@ -28,3 +28,11 @@ export function scheduleProblem(expression: string): string | undefined {
   }
   return 'expected rate(N minutes|hours|days) or cron(min hour day-of-month month day-of-week year)';
 }
+
+/** The period of a `rate(...)` expression in minutes; undefined for a cron expression. */
+export function ratePeriodMinutes(expression: string): number | undefined {
+  const rate = RATE.exec(expression);
+  if (!rate) return undefined;
+  const perUnit = { minute: 1, hour: 60, day: 1440 } as const;
+  return Number(rate[1]) * perUnit[rate[2]!.replace(/s$/, '') as keyof typeof perUnit];
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findInstanceSpec, knownInstanceTypes, type Accelerator, type InstanceUse } from './instance-types';
-import { scheduleProblem } from './schedule';
+import { ratePeriodMinutes, scheduleProblem } from './schedule';
 
 /*
  * The schema of a stage's config. Every object is strict (unknown keys are errors), every
@@ -208,6 +208,12 @@ const driftSchema = z.strictObject({
   psiThreshold: z.number().positive().default(0.2),
   /** @default 0.1 */
   ksThreshold: z.number().positive().max(1).default(0.1),
+  /**
+   * Minutes of captured traffic each check compares with the baseline. Windows never overlap and
+   * leave no gap when this equals the schedule's period.
+   * @default the period of a rate(...) schedule; required with a cron schedule
+   */
+  windowMinutes: z.number().int().min(15).max(1440).multipleOf(15, 'must be a multiple of 15: windows end on a quarter hour').optional(),
   /** Windows in a row that must drift before retraining is triggered. @default 2 */
   consecutiveWindows: z.number().int().min(1).max(96).default(2),
   /** @default true */
@@ -254,6 +260,17 @@ export const modelSchema = z
         path: ['training', 'spot', 'maxWaitSeconds'],
         input: t.spot.maxWaitSeconds,
         message: `must be greater than training.maxRuntimeSeconds (${t.maxRuntimeSeconds}): spot jobs wait for capacity on top of their run time`,
+      });
+    }
+    const period = ratePeriodMinutes(m.drift.schedule);
+    if (m.drift.windowMinutes === undefined && period === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['drift', 'windowMinutes'], message: `is required with a cron schedule (${m.drift.schedule}): how many minutes of traffic each check covers` });
+    } else if (m.drift.windowMinutes === undefined && period !== undefined && (period % 15 !== 0 || period > 1440)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['drift', 'schedule'],
+        input: m.drift.schedule,
+        message: 'a rate schedule sets the drift window, which must be a multiple of 15 minutes up to a day (windows end on a quarter hour); set drift.windowMinutes',
       });
     }
     const s = m.serving;
@@ -319,6 +336,7 @@ export const modelSchema = z
       ...m.training,
       spot: { enabled: m.training.spot.enabled, maxWaitSeconds: m.training.spot.maxWaitSeconds ?? 2 * m.training.maxRuntimeSeconds },
     },
+    drift: { ...m.drift, windowMinutes: m.drift.windowMinutes ?? ratePeriodMinutes(m.drift.schedule) ?? 15 },
     serving: {
       ...m.serving,
       strategy: m.serving.strategy ?? (m.serving.target === 'serverless' ? ('all-at-once' as const) : ('canary' as const)),

@@ -46,6 +46,18 @@ export class DataStack extends Stack {
       }),
     );
 
+    // The stage's topics (gantry-<stage>-*) are encrypted with this key. CloudWatch alarm
+    // actions and EventBridge rules publish to them, so those services may use the key for
+    // these topics only (the SNS encryption context names the topic).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${this.partition}:sns:${this.region}:${this.account}:gantry-${config.name}-*` } },
+      }),
+    );
+
     this.lake = new DataLake(this, 'Lake', {
       encryptionKey: this.key,
       lifecycle: config.lake,

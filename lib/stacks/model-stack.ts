@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ModelConfig, StageConfig } from '../config';
 import { COST_TAG_KEYS, deployParameterKeyOf, endpointName, modelParameterKey, MODEL_TAG_KEY, trainingParameterKeyOf, type ModelServingContract, type RollbackEvent } from '../contract';
+import type { DriftCheckEvent } from '../contract/drift';
 import type { TrainingInput } from '../contract/pipeline';
 import { DeployWorkflow } from '../constructs/deploy-workflow/deploy-workflow';
 import { EndpointMonitoring } from '../constructs/endpoint-monitoring/endpoint-monitoring';
@@ -97,6 +98,7 @@ export class ModelStack extends Stack {
     const deployMachine = this.deployment.stateMachine;
     for (const fn of [runtime.deploy.function, runtime.recordEvent.function]) acknowledgeWildcardResource(deployMachine.role, `${fn.functionArn}:*`, 'Step Functions invokes the function by ARN; CDK grants its versions and aliases too.');
     this.addRollbackRule(model, runtime, endpoint);
+    if (model.serving.target !== 'serverless') this.addDriftSchedule(model, runtime, endpoint);
 
     const group = stage.featureGroups.find((g) => g.name === model.features?.group);
     this.pipeline = new TrainingPipeline(this, 'Training', {
@@ -171,6 +173,24 @@ export class ModelStack extends Stack {
     });
   }
 
+  /** Checks the endpoint's captured traffic for drift on `drift.schedule` (serverless endpoints capture nothing). */
+  private addDriftSchedule(model: ModelConfig, runtime: RuntimeStack, endpoint: string): void {
+    const check: DriftCheckEvent = {
+      model: model.name,
+      endpointName: endpoint,
+      windowMinutes: model.drift.windowMinutes,
+      thresholds: { psi: model.drift.psiThreshold, ks: model.drift.ksThreshold },
+      consecutiveWindows: model.drift.consecutiveWindows,
+    };
+    new scheduler.Schedule(this, 'DriftSchedule', {
+      description: `Checks ${endpoint}'s captured traffic for drift`,
+      schedule: scheduler.ScheduleExpression.expression(model.drift.schedule),
+      target: new schedulerTargets.LambdaInvoke(runtime.drift.function, { input: scheduler.ScheduleTargetInput.fromObject(check), retryAttempts: 2 }),
+    });
+    // The target's role is the stack's shared scheduler role, so the acknowledgement is the stack's.
+    acknowledgeWildcardResource(this, `${runtime.drift.function.functionArn}:*`, "The scheduler invokes the stage's drift function by ARN; CDK grants its versions and aliases too.");
+  }
+
   /** A schedule, new curated data under `<model>/`, and drift events start training. */
   private addTriggers(model: ModelConfig, data: DataStack, stateMachine: TrainingPipeline['stateMachine']): void {
     const start = (reason: TrainingInput['reason'], extra: Partial<TrainingInput> = {}) => ({ reason, ...extra });
@@ -190,11 +210,24 @@ export class ModelStack extends Stack {
       },
       targets: [new eventTargets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(start('new-data', { dataUri: `s3://${data.lake.curated.bucketName}/${model.name}/` })) })],
     });
+    // Persistent drift notifies the model's topic, and retrains unless drift.retrainOnDrift is off.
     new events.Rule(this, 'DriftRule', {
-      description: `Drift detected on ${model.name} retrains it`,
+      description: `Drift detected on ${model.name} notifies${model.drift.retrainOnDrift ? ' and retrains it' : ''}`,
       eventPattern: { source: ['gantry.drift'], detailType: ['DriftDetected'], detail: { model: [model.name] } },
-      enabled: model.drift.retrainOnDrift,
-      targets: [new eventTargets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(start('drift')) })],
+      targets: [
+        new eventTargets.SnsTopic(this.topic, {
+          message: events.RuleTargetInput.fromObject({
+            subject: `Gantry: drift on ${model.name}`,
+            model: model.name,
+            window: events.EventField.fromPath('$.detail.window'),
+            maxPsi: events.EventField.fromPath('$.detail.maxPsi'),
+            features: events.EventField.fromPath('$.detail.features'),
+            report: events.EventField.fromPath('$.detail.reportUri'),
+            retraining: model.drift.retrainOnDrift,
+          }),
+        }),
+        ...(model.drift.retrainOnDrift ? [new eventTargets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(start('drift')) })] : []),
+      ],
     });
   }
 }

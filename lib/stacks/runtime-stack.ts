@@ -36,6 +36,8 @@ export class RuntimeStack extends Stack {
   public readonly deploy: GantryFunction;
   /** Rolls an endpoint back to its last-good version when one of its alarms fires. */
   public readonly rollback: GantryFunction;
+  /** Compares a window of an endpoint's captured traffic with its baseline (scheduled per model). */
+  public readonly drift: GantryFunction;
 
   constructor(scope: Construct, id: string, props: RuntimeStackProps) {
     super(scope, id, props);
@@ -80,6 +82,20 @@ export class RuntimeStack extends Stack {
     acknowledgeWildcardResource(this.rollback.role, sagemakerArn('endpoint'), `The function serves every model of the stage; endpoints are named gantry-${stageName}-<model>.`);
     acknowledgeWildcardResource(this.rollback.role, deployStateMachines, `Deploy workflows are named gantry-${stageName}-<model>-deploy; the function starts the one of the model whose alarm fired.`);
     acknowledgeWildcardResource(this.rollback.role, modelTopics, `Model topics are named gantry-${stageName}-<model>; the function notifies the one of the model whose alarm fired.`);
+
+    // Streams capture files line by line (bounded memory); a window of heavy traffic takes time.
+    this.drift = fn(
+      'drift',
+      "Compares a window of an endpoint's captured traffic with the production version's baseline",
+      { ...registryEnv, [ENV.stage]: stageName, [ENV.captureBucket]: data.lake.capture.bucketName, [ENV.artifactsBucket]: data.lake.artifacts.bucketName },
+      Duration.minutes(10),
+      1024,
+    );
+    data.registry.grantRead(this.drift.function);
+    this.grantObjects(this.drift, [data.lake.capture], false);
+    // Reads baselines and earlier reports, writes the window's report.
+    this.grantObjects(this.drift, [data.lake.artifacts], true);
+    this.drift.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`] }));
   }
 
   /** The functions the training pipelines invoke. */

@@ -30,7 +30,7 @@ describe('shipped stages', () => {
     const churn = prod!.models[0]!;
     expect(churn.training).toMatchObject({ instanceType: 'ml.g5.2xlarge', instanceCount: 1, accelerator: 'gpu', spot: { enabled: true, maxWaitSeconds: 14400 } });
     expect(churn.serving).toMatchObject({ target: 'inf2', instanceType: 'ml.inf2.xlarge', strategy: 'canary' });
-    expect(churn.drift).toEqual({ schedule: 'rate(15 minutes)', psiThreshold: 0.2, ksThreshold: 0.1, consecutiveWindows: 2, retrainOnDrift: true });
+    expect(churn.drift).toEqual({ schedule: 'rate(15 minutes)', windowMinutes: 15, psiThreshold: 0.2, ksThreshold: 0.1, consecutiveWindows: 2, retrainOnDrift: true });
   });
 
   it('default maxWaitSeconds to twice the run time', () => {
@@ -94,6 +94,8 @@ describe('bad configs fail with the field path and the bad value', () => {
     ['scaling an instance endpoint to zero', (c) => (c.models[0].serving = { target: 'cpu', autoscaling: { minInstances: 0, maxInstances: 2 } }), /^models\[0\]\.serving\.autoscaling\.minInstances\|SageMaker keeps at least one instance .*use serving\.target "serverless" to scale to zero\|0/],
     ['an initial instance count outside the autoscaling range', (c) => (c.models[0].serving = { target: 'cpu', initialInstanceCount: 3, autoscaling: { minInstances: 1, maxInstances: 2 } }), /^models\[0\]\.serving\.initialInstanceCount\|must lie within serving\.autoscaling \(1 to 2\)\|3/],
     ['stage and model names too long for SageMaker names', (c) => { c.name = 'development-east'; c.models[0].name = 'customer-churn-predictor'; }, /^models\[0\]\.name\|with stage name "development-east" is too long for SageMaker's 63-character names: .* may have 38 characters together, these have 40\|"customer-churn-predictor"/],
+    ['a drift window that does not end on a quarter hour', (c) => (c.models[0].drift = { schedule: 'rate(5 minutes)' }), /^models\[0\]\.drift\.schedule\|a rate schedule sets the drift window, which must be a multiple of 15 minutes.*\|"rate\(5 minutes\)"/],
+    ['a drift window of 20 minutes', (c) => (c.models[0].drift = { windowMinutes: 20 }), /^models\[0\]\.drift\.windowMinutes\|must be a multiple of 15: windows end on a quarter hour\|20/],
     ['a wrong type', (c) => (c.models[0].training.instanceCount = '2'), /^models\[0\]\.training\.instanceCount\|.*expected number.*\|"2"/],
   ];
 

@@ -29,6 +29,22 @@ describe('DataStack', () => {
     });
   });
 
+  it("lets CloudWatch alarms and EventBridge publish to the stage's encrypted topics, and to no other", () => {
+    prod.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': 'arn:aws:sns:us-east-1:111111111111:gantry-prod-*' } },
+          },
+        ]),
+      },
+    });
+  });
+
   it('retains every stateful resource in prod and protects its tables', () => {
     for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key']) {
       const resources = Object.values(prod.findResources(type));

@@ -26,7 +26,7 @@ describe('RuntimeStack', () => {
 
   it('grants named table actions only: no action wildcards, no managed policies, no index/*', () => {
     // One role per function, none with managed policies.
-    template.resourceCountIs('AWS::IAM::Role', 8);
+    template.resourceCountIs('AWS::IAM::Role', 9);
     expect(Object.values(template.findResources('AWS::IAM::Role')).every((r) => r.Properties.ManagedPolicyArns === undefined)).toBe(true);
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
     const actions = statements.flatMap((s) => [s.Action].flat());
@@ -42,7 +42,7 @@ describe('Lambda bundles', () => {
     const assembly = app.synth();
     // Lambda bundles are folders with an index.mjs; the model code assets are a .py and a .tar.gz.
     const assets = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.') && existsSync(join(assembly.directory, d, 'index.mjs')));
-    expect(assets).toHaveLength(8);
+    expect(assets).toHaveLength(9);
     expect(readdirSync(assembly.directory).some((d) => d.endsWith('.tar.gz'))).toBe(true);
     for (const asset of assets) {
       const code = readFileSync(join(assembly.directory, asset, 'index.mjs'), 'utf8');

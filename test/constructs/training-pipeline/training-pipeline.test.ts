@@ -56,7 +56,7 @@ describe('TrainingPipeline in the model stack', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['gantry.drift'], 'detail-type': ['DriftDetected'], detail: { model: ['churn'] } },
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Input: JSON.stringify({ reason: 'drift' }) })],
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Topic') } }), Match.objectLike({ Input: JSON.stringify({ reason: 'drift' }) })],
     });
   });
 
