@@ -242,6 +242,27 @@ export const modelSchema = z
     gate: gateSchema,
     serving: servingSchema.prefault({}),
     drift: driftSchema.prefault({}),
+    /** What the cost estimate assumes for this model (`gantry cost report`): the expected traffic and training. */
+    usage: z
+      .strictObject({
+        /** Predictions a month. @default 100000 */
+        invocationsPerMonth: z.number().int().min(0).default(100_000),
+        /** Request plus response size, KB (data capture storage, serverless data processing). @default 2 */
+        payloadKb: z.number().positive().default(2),
+        /** Mean duration of a serverless invocation, ms. @default 100 */
+        serverlessDurationMs: z.number().positive().default(100),
+        /** Training runs a month. @default 4 */
+        trainingRunsPerMonth: z.number().min(0).default(4),
+        /** Billable hours of one training run (per instance). @default 1 */
+        trainingHoursPerRun: z.number().positive().default(1),
+        /** What managed spot saves on training, in percent (AWS quotes up to 90 %). @default 70 */
+        spotDiscountPercent: z.number().min(0).max(90).default(70),
+        /** Billable hours of one preprocessing job. @default 0.25 */
+        processingHoursPerRun: z.number().min(0).default(0.25),
+        /** Duration of one drift check, seconds. @default 20 */
+        driftCheckSeconds: z.number().positive().default(20),
+      })
+      .prefault({}),
   })
   .superRefine((m, ctx) => {
     const t = m.training;
@@ -373,7 +394,24 @@ export const stageSchema = z
       anomalyThresholdUsd: positiveUsd.default(100),
       /** Emails subscribed to budget and anomaly alerts. @default [] */
       subscriberEmails: z.array(z.email({ message: 'must be an email address' })).default([]),
+      /**
+       * The stage deploys to the organization's payer (management) account: the deploy activates
+       * the five cost-allocation tags there. Elsewhere, activation is a one-time step in the payer
+       * account (the synth summary prints it). @default false
+       */
+      payerAccount: z.boolean().default(false),
     }),
+    /** What the cost estimate assumes for the stage's shared resources (`gantry cost report`). */
+    usage: z
+      .strictObject({
+        /** Data held in the lake (all zones), GB. @default 50 */
+        dataLakeGb: z.number().min(0).default(50),
+        /** Data through the NAT gateways a month, GB (only with a VPC). @default 20 */
+        natGbPerMonth: z.number().min(0).default(20),
+        /** Log data ingested a month (functions and workflows), GB. @default 1 */
+        logsGbPerMonth: z.number().min(0).default(1),
+      })
+      .prefault({}),
     /** A VPC for SageMaker jobs and endpoints. @default - no VPC */
     vpc: z
       .strictObject({

@@ -47,11 +47,11 @@ export class DataStack extends Stack {
     );
 
     // The stage's topics (gantry-<stage>-*) are encrypted with this key. CloudWatch alarm
-    // actions and EventBridge rules publish to them, so those services may use the key for
-    // these topics only (the SNS encryption context names the topic).
+    // actions, EventBridge rules, AWS Budgets and Cost Anomaly Detection publish to them, so
+    // those services may use the key for these topics only (the SNS encryption context names it).
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+        principals: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com'].map((p) => new iam.ServicePrincipal(p)),
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${this.partition}:sns:${this.region}:${this.account}:gantry-${config.name}-*` } },

@@ -4,6 +4,7 @@ import { RequiredTagsAspect } from '../aspects/required-tags';
 import type { StageConfig } from '../config';
 import { MODEL_TAG_KEY, REQUIRED_TAG_KEYS, type RequiredTagKey } from '../contract';
 import { DataStack } from '../stacks/data-stack';
+import { GovernanceStack } from '../stacks/governance-stack';
 import { ModelStack } from '../stacks/model-stack';
 import { NetworkStack } from '../stacks/network-stack';
 import { RuntimeStack } from '../stacks/runtime-stack';
@@ -25,6 +26,8 @@ export class GantryStage extends Stage {
   public readonly runtime: RuntimeStack;
   /** The VPC of SageMaker jobs, when the config asks for one. */
   public readonly network?: NetworkStack;
+  /** Budgets, the cost-anomaly monitor and their alerts topic. */
+  public readonly governance: GovernanceStack;
   /** One stack per model definition, by model name. */
   public readonly models: ReadonlyMap<string, ModelStack>;
 
@@ -73,6 +76,13 @@ export class GantryStage extends Stage {
       models.set(model.name, stack);
     }
     this.models = models;
+
+    this.governance = new GovernanceStack(this, 'Governance', {
+      stackName: stackName('governance'),
+      description: `Gantry ${props.config.name}: budgets, cost-anomaly alerts${props.config.budgets.payerAccount ? ', cost-allocation tag activation' : ''}`,
+      config: props.config,
+      key: this.data.key,
+    });
 
     for (const [key, value] of Object.entries(stageTags(props.config))) Tags.of(this).add(key, value);
     Aspects.of(this).add(new RequiredTagsAspect(REQUIRED_TAG_KEYS), { priority: AspectPriority.READONLY });

@@ -29,13 +29,13 @@ describe('DataStack', () => {
     });
   });
 
-  it("lets CloudWatch alarms and EventBridge publish to the stage's encrypted topics, and to no other", () => {
+  it("lets CloudWatch alarms, EventBridge, Budgets and anomaly alerts publish to the stage's encrypted topics, and to no other", () => {
     prod.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
           {
             Effect: 'Allow',
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com'] },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
             Condition: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': 'arn:aws:sns:us-east-1:111111111111:gantry-prod-*' } },

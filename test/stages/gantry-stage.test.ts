@@ -43,7 +43,7 @@ describe('GantryStage', () => {
     expect(prod.stage.data.environment).toBe('aws://111111111111/us-east-1');
     expect(prod.stage.data.terminationProtection).toBe(true);
     expect(stage.data.stackName).toBe('gantry-dev-data');
-    expect(app.synth().getNestedAssembly(stage.artifactId).stacks.map((s) => s.stackName).sort()).toEqual(['gantry-dev-data', 'gantry-dev-model-churn', 'gantry-dev-runtime']);
+    expect(app.synth().getNestedAssembly(stage.artifactId).stacks.map((s) => s.stackName).sort()).toEqual(['gantry-dev-data', 'gantry-dev-governance', 'gantry-dev-model-churn', 'gantry-dev-runtime']);
   });
 
   it(`keeps every stack under ${MAX_RESOURCES_PER_STACK} resources, even with 40 models`, () => {
