@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: synthesizes every configured stage offline (real esbuild bundling, cdk-nag on)
-// into cdk.out and prints, per stage and stack, the resource count and the cost tag values.
+// into cdk.out and prints, per stage and stack, the resource count and the cost tag values, then
+// each stage's estimated idle and expected monthly cost and where its cost tags get activated.
+// Exits 1 when a stage's cost cannot be estimated (a resource without a price).
 import { App } from 'aws-cdk-lib';
 import { defineGantryApp } from '../lib/app';
 import { cdkJsonContext } from '../lib/cdk-context';
@@ -13,8 +15,14 @@ function main(): void {
   const app = new App({ outdir: 'cdk.out', context: cdkJsonContext() });
   defineGantryApp(app, configs);
   const assembly = app.synth();
-  console.log(formatSummary(summarizeAssembly(assembly)));
+  const summaries = summarizeAssembly(assembly, configs);
+  console.log(formatSummary(summaries));
   console.log(`\nSynthesized ${configs.length} stage(s) into ${assembly.directory} in ${((Date.now() - started) / 1000).toFixed(1)} s; cdk-nag AwsSolutions: no unacknowledged findings.`);
+  const unestimated = summaries.filter((s) => 'error' in s.cost);
+  if (unestimated.length > 0) {
+    console.error(`Cannot estimate the cost of ${unestimated.map((s) => s.stage).join(', ')}: every resource needs a price (see lib/cost/prices.ts).`);
+    process.exitCode = 1;
+  }
 }
 
 try {

@@ -1,5 +1,8 @@
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { stageId } from './app';
+import type { StageConfig } from './config';
 import { COST_TAG_KEYS, MODEL_TAG_KEY, REQUIRED_TAG_KEYS } from './contract';
+import { estimateStage, UnpricedError, type StackTemplate } from './cost';
 
 /** What `npm start` reports for one stack. */
 export interface StackSummary {
@@ -11,6 +14,20 @@ export interface StackSummary {
   readonly tagValues: Readonly<Record<string, readonly string[]>>;
 }
 
+/** A stage's estimated monthly cost (`gantry cost report` has the details), or why there is none. */
+export type StageCost =
+  | {
+      readonly idleUsd: number;
+      readonly expectedUsd: number;
+      /** The region the estimate prices. */
+      readonly region: string;
+      /** The factor applied to the us-east-1 price table for that region. */
+      readonly regionalFactor: number;
+      /** The oldest retrieval date among the prices used. */
+      readonly pricesRetrieved: string;
+    }
+  | { readonly error: string };
+
 export interface StageSummary {
   readonly stage: string;
   readonly account: string;
@@ -18,6 +35,9 @@ export interface StageSummary {
   readonly stacks: readonly StackSummary[];
   /** Warnings the synth attached to constructs (e.g. a serverless endpoint's limits), as `path: text`. */
   readonly warnings: readonly string[];
+  readonly cost: StageCost;
+  /** The stage deploys to the payer account, so its deploy activates the cost-allocation tags. */
+  readonly payerAccount: boolean;
 }
 
 interface TemplateResource {
@@ -27,7 +47,9 @@ interface TemplateResource {
 
 /** The tags of a template resource: a list of `{ Key, Value }` or (SSM, Glue, ...) a map. */
 export function resourceTags(resource: TemplateResource): Record<string, unknown> {
-  const tags = resource.Properties?.Tags;
+  // Budgets and Cost Explorer resources call their tags ResourceTags.
+  const properties = resource.Properties as { Tags?: unknown; ResourceTags?: unknown } | undefined;
+  const tags = properties?.Tags ?? properties?.ResourceTags;
   if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: { Key: string; Value: unknown }) => [t.Key, t.Value]));
   if (tags && typeof tags === 'object') return tags as Record<string, unknown>;
   return {};
@@ -51,20 +73,51 @@ export function summarizeTemplate(stackName: string, template: { Resources?: Rec
   };
 }
 
-/** Summarizes every stage (nested assembly) of a synthesized app. */
-export function summarizeAssembly(assembly: CloudAssembly): StageSummary[] {
+/** Summarizes every stage (nested assembly) of a synthesized app, estimating its cost with its config. */
+export function summarizeAssembly(assembly: CloudAssembly, configs: readonly StageConfig[]): StageSummary[] {
   return assembly.nestedAssemblies.map((nested) => {
     const stage = nested.nestedAssembly;
     const stacks = stage.stacks;
     const env = stacks[0]?.environment;
+    const config = configs.find((c) => stageId(c) === nested.displayName);
     return {
       stage: nested.displayName,
       account: !env?.account || env.account === 'unknown-account' ? 'env-agnostic' : env.account,
       region: env?.region ?? 'unknown-region',
       stacks: stacks.map((s) => summarizeTemplate(s.stackName, s.template)),
       warnings: stacks.flatMap((s) => s.messages.filter((m) => m.level === 'warning').map((m) => `${m.id}: ${String(m.entry.data)}`)),
+      cost: config === undefined ? { error: `no configuration for ${nested.displayName}` } : stageCost(config, stacks),
+      payerAccount: config?.budgets.payerAccount ?? false,
     };
   });
+}
+
+/** The stage's idle and expected monthly cost; an unpriced resource is reported, never priced as zero. */
+export function stageCost(config: StageConfig, stacks: readonly StackTemplate[]): StageCost {
+  try {
+    const estimate = estimateStage(config, stacks.map((s) => ({ stackName: s.stackName, template: s.template })));
+    return { idleUsd: estimate.idleUsd, expectedUsd: estimate.expectedUsd, region: estimate.region, regionalFactor: estimate.regionalFactor.factor, pricesRetrieved: estimate.pricesRetrieved };
+  } catch (error) {
+    if (error instanceof UnpricedError) return { error: `${error.name}: ${error.message}` };
+    throw error;
+  }
+}
+
+/** The command that activates the five cost-allocation tags; it runs in the payer account. */
+export const ACTIVATE_COST_TAGS_COMMAND = `aws ce update-cost-allocation-tags-status --cost-allocation-tags-status ${COST_TAG_KEYS.map((k) => `TagKey=${k},Status=Active`).join(' ')}`;
+
+const usd = (n: number): string => `$${n.toFixed(2)}`;
+
+/** The cost line of a stage's block. */
+export function costLine(cost: StageCost): string {
+  if ('error' in cost) return `cost: cannot be estimated: ${cost.error}`;
+  const prices = cost.regionalFactor === 1 ? 'prices us-east-1' : `prices us-east-1 × ${cost.regionalFactor} for ${cost.region}`;
+  return `cost: idle ${usd(cost.idleUsd)}/month, expected ${usd(cost.expectedUsd)}/month (${prices}, retrieved ${cost.pricesRetrieved}; gantry cost report for details)`;
+}
+
+/** Where the stage's cost-allocation tags get activated: Cost Explorer and budgets only see activated tags. */
+export function costTagsLine(payerAccount: boolean): string {
+  return payerAccount ? 'cost tags: activated by this deploy (payer account)' : `cost tags: activate once in the payer account: ${ACTIVATE_COST_TAGS_COMMAND}`;
 }
 
 /** The summary as text, one block per stage. */
@@ -80,6 +133,7 @@ export function formatSummary(stages: readonly StageSummary[]): string {
         .join(' ');
       lines.push(`  ${s.stackName.padEnd(width)}  ${String(s.resourceCount).padStart(4)} resources  ${String(s.taggedCount).padStart(4)} tagged  ${tags}`);
     }
+    lines.push(`  ${costLine(stage.cost)}`, `  ${costTagsLine(stage.payerAccount)}`);
     for (const warning of stage.warnings) lines.push(`  warning ${warning}`);
   }
   return lines.join('\n');

@@ -1,3 +1,4 @@
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -20,6 +21,7 @@ export interface CliClients {
   ssm(): SSMClient;
   sfn(): SFNClient;
   sagemaker(): SageMakerClient;
+  costExplorer(): CostExplorerClient;
 }
 
 export function defaultClients(): CliClients {
@@ -28,6 +30,7 @@ export function defaultClients(): CliClients {
   let ssm: SSMClient | undefined;
   let sfn: SFNClient | undefined;
   let sagemaker: SageMakerClient | undefined;
+  let costExplorer: CostExplorerClient | undefined;
   return {
     sfn: () => (sfn ??= new SFNClient({})),
     dynamo: () => (dynamo ??= new DynamoDBClient({})),
@@ -35,6 +38,8 @@ export function defaultClients(): CliClients {
     s3: () => (s3 ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) })),
     ssm: () => (ssm ??= new SSMClient({})),
     sagemaker: () => (sagemaker ??= new SageMakerClient({})),
+    // Any region will do: the SDK sends Cost Explorer requests to the partition's one endpoint (us-east-1).
+    costExplorer: () => (costExplorer ??= new CostExplorerClient({})),
   };
 }
 

@@ -1,6 +1,7 @@
 import { InvalidRegistrationError } from '../../lambdas/core/registry/validation';
 import { RegistryError } from '../../lambdas/core/registry/model';
 import { UsageError } from './args';
+import { costCommand, COST_HELP } from './commands/cost';
 import { deployCommand, DEPLOY_HELP, rollbackCommand, ROLLBACK_HELP } from './commands/deploy';
 import { driftCommand, DRIFT_HELP } from './commands/drift';
 import { featuresCommand, FEATURES_HELP } from './commands/features';
@@ -9,7 +10,7 @@ import { statusCommand, STATUS_HELP } from './commands/status';
 import { trainCommand, TRAIN_HELP } from './commands/train';
 import { defaultClients, type CliClients, type CliIo } from './context';
 
-export const HELP = `gantry: operate Gantry's ML platform (registry, feature store, training, serving, drift)
+export const HELP = `gantry: operate Gantry's ML platform (registry, feature store, training, serving, drift, cost)
 
 Usage: gantry <group> <command> [flags]
 
@@ -27,12 +28,15 @@ ${STATUS_HELP}
 
 ${DRIFT_HELP}
 
+${COST_HELP}
+
 Every command takes --json (machine-readable output on stdout) and --stage S (read resource
-names from the stage's SSM parameters). The SDK's variables apply: AWS_REGION, AWS_PROFILE,
-AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3 (e.g. DynamoDB Local, s3rver).
+names from the stage's SSM parameters; \`gantry cost\` reads the stage's configuration). The
+SDK's variables apply: AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3
+(e.g. DynamoDB Local, s3rver).
 Exit codes: 0 ok, 1 the operation failed, 2 bad command line.`;
 
-const GROUP_HELP = { registry: REGISTRY_HELP, features: FEATURES_HELP, train: TRAIN_HELP, deploy: DEPLOY_HELP, rollback: ROLLBACK_HELP, status: STATUS_HELP, drift: DRIFT_HELP } as const;
+const GROUP_HELP = { registry: REGISTRY_HELP, features: FEATURES_HELP, train: TRAIN_HELP, deploy: DEPLOY_HELP, rollback: ROLLBACK_HELP, status: STATUS_HELP, drift: DRIFT_HELP, cost: COST_HELP } as const;
 
 /** Runs one CLI invocation and returns its exit code. Errors go to stderr, results to stdout. */
 export async function run(argv: readonly string[], io: CliIo, clients: CliClients = defaultClients()): Promise<number> {
@@ -61,6 +65,8 @@ export async function run(argv: readonly string[], io: CliIo, clients: CliClient
         return await statusCommand(argv.slice(1), io, clients);
       case 'drift':
         return await driftCommand(command, rest, io, clients);
+      case 'cost':
+        return await costCommand(command, rest, io, clients);
       default:
         throw new UsageError(`unknown command group "${group}"; try: ${Object.keys(GROUP_HELP).join(', ')} (gantry --help)`);
     }

@@ -1,3 +1,4 @@
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -53,7 +54,7 @@ describe('gantry CLI', () => {
     ({ tableName: featureTable } = await localFeatureTable(dynamo));
     featuresBucket = uniqueName('features');
     await s3.send(new CreateBucketCommand({ Bucket: featuresBucket }));
-    clients = { dynamo: () => dynamo, s3: () => s3, ssm: () => ssm, sfn: () => new SFNClient({ region: 'us-east-1' }), sagemaker: () => new SageMakerClient({ region: 'us-east-1' }) };
+    clients = { dynamo: () => dynamo, s3: () => s3, ssm: () => ssm, sfn: () => new SFNClient({ region: 'us-east-1' }), sagemaker: () => new SageMakerClient({ region: 'us-east-1' }), costExplorer: () => new CostExplorerClient({ region: 'us-east-1' }) };
   });
 
   afterAll(() => {
