@@ -1,6 +1,7 @@
 import { Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -211,24 +212,39 @@ export class ModelStack extends Stack {
       targets: [new eventTargets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(start('new-data', { dataUri: `s3://${data.lake.curated.bucketName}/${model.name}/` })) })],
     });
     // Persistent drift notifies the model's topic, and retrains unless drift.retrainOnDrift is off.
-    new events.Rule(this, 'DriftRule', {
+    // A target of our own: CDK's SnsTopic target would grant EventBridge the stage key without a
+    // condition; the data stack's key policy already allows it for the stage's topics, and the
+    // topic policy below lets this rule publish.
+    const driftRule = new events.Rule(this, 'DriftRule', {
       description: `Drift detected on ${model.name} notifies${model.drift.retrainOnDrift ? ' and retrains it' : ''}`,
       eventPattern: { source: ['gantry.drift'], detailType: ['DriftDetected'], detail: { model: [model.name] } },
       targets: [
-        new eventTargets.SnsTopic(this.topic, {
-          message: events.RuleTargetInput.fromObject({
-            subject: `Gantry: drift on ${model.name}`,
-            model: model.name,
-            window: events.EventField.fromPath('$.detail.window'),
-            maxPsi: events.EventField.fromPath('$.detail.maxPsi'),
-            features: events.EventField.fromPath('$.detail.features'),
-            report: events.EventField.fromPath('$.detail.reportUri'),
-            retraining: model.drift.retrainOnDrift,
+        {
+          bind: () => ({
+            arn: this.topic.topicArn,
+            input: events.RuleTargetInput.fromObject({
+              subject: `Gantry: drift on ${model.name}`,
+              model: model.name,
+              window: events.EventField.fromPath('$.detail.window'),
+              maxPsi: events.EventField.fromPath('$.detail.maxPsi'),
+              features: events.EventField.fromPath('$.detail.features'),
+              report: events.EventField.fromPath('$.detail.reportUri'),
+              retraining: model.drift.retrainOnDrift,
+            }),
           }),
-        }),
+        },
         ...(model.drift.retrainOnDrift ? [new eventTargets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(start('drift')) })] : []),
       ],
     });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DriftRulePublish',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': driftRule.ruleArn } },
+      }),
+    );
   }
 }
 

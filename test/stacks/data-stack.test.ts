@@ -35,7 +35,7 @@ describe('DataStack', () => {
         Statement: Match.arrayWith([
           {
             Effect: 'Allow',
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com'] },
+            Principal: { Service: ['budgets.amazonaws.com', 'cloudwatch.amazonaws.com', 'costalerts.amazonaws.com', 'events.amazonaws.com'] },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
             Condition: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': 'arn:aws:sns:us-east-1:111111111111:gantry-prod-*' } },
@@ -43,6 +43,11 @@ describe('DataStack', () => {
         ]),
       },
     });
+    // No principal may use the key without a condition (CDK's SNS rule target would add one).
+    const unconditioned = (prod.toJSON().Resources as Record<string, any>);
+    const key = Object.values(unconditioned).find((r) => r.Type === 'AWS::KMS::Key')!;
+    const services = (key.Properties.KeyPolicy.Statement as Array<{ Principal?: { Service?: unknown }; Condition?: unknown }>).filter((st) => st.Principal?.Service !== undefined);
+    expect(services.every((st) => st.Condition !== undefined)).toBe(true);
   });
 
   it('retains every stateful resource in prod and protects its tables', () => {

@@ -43,6 +43,14 @@ describe('drift monitor wiring', () => {
     expect(retraining.State).toBe('ENABLED');
     expect(retraining.Targets.map((t: { Arn: unknown }) => JSON.stringify(t.Arn))).toEqual([expect.stringContaining('Topic'), expect.stringContaining('TrainingStateMachine')]);
     expect(retraining.Targets[0].InputTransformer.InputPathsMap).toEqual({ 'detail-window': '$.detail.window', 'detail-maxPsi': '$.detail.maxPsi', 'detail-features': '$.detail.features', 'detail-reportUri': '$.detail.reportUri' });
+    const { stage } = testStage('prod');
+    Template.fromStack(stage.models.get('churn')!).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'DriftRulePublish', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftRule'), 'Arn'] } } } }),
+        ]),
+      },
+    });
     const notifyOnly = rule(prodWithDrift({ retrainOnDrift: false }));
     expect(notifyOnly.Targets).toHaveLength(1);
     expect(JSON.stringify(notifyOnly.Targets[0].Arn)).toContain('Topic');
