@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mulberry32 } from '../lambdas/core/baseline/statistics';
 import { DriftAccumulator } from '../lambdas/core/drift';
 import type { Baseline, BaselineFeature } from '../lib/contract/pipeline';
 
@@ -28,17 +29,6 @@ const Z_DECILES = [-1.2815515655446004, -0.8416212335729143, -0.5244005127080407
 const SHIFTED = 3;
 
 if (!Number.isInteger(RECORDS) || RECORDS < 1) throw new Error(`GANTRY_BENCH_RECORDS must be a positive integer, got ${process.env.GANTRY_BENCH_RECORDS}`);
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = mulberry32(42);
 function normal(): number {

@@ -142,7 +142,16 @@ export async function* objectLines(s3: S3Client, ref: S3ObjectRef): AsyncGenerat
     body.destroy();
     throw new DataChangedError(s3Uri(ref));
   }
-  const input = ref.key.endsWith('.gz') ? pipeline(body, createGunzip(), () => undefined) : body;
+  yield* streamLines(body, ref.key.endsWith('.gz'), (err) => new CorruptDataError(s3Uri(ref), { cause: err }));
+}
+
+/**
+ * The lines of a byte stream, gunzipped when `gzipped`, without line endings or a leading
+ * byte-order mark. The stream is destroyed when the reader stops. A gunzip error (zlib's Z_*
+ * codes) is rethrown as `corrupt(error)` when given.
+ */
+export async function* streamLines(body: Readable, gzipped: boolean, corrupt?: (error: unknown) => Error): AsyncGenerator<string> {
+  const input = gzipped ? pipeline(body, createGunzip(), () => undefined) : body;
   const lines = createInterface({ input, crlfDelay: Infinity });
   let first = true;
   try {
@@ -152,7 +161,7 @@ export async function* objectLines(s3: S3Client, ref: S3ObjectRef): AsyncGenerat
     }
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
-    if (input !== body && typeof code === 'string' && code.startsWith('Z_')) throw new CorruptDataError(s3Uri(ref), { cause: err });
+    if (corrupt && gzipped && typeof code === 'string' && code.startsWith('Z_')) throw corrupt(err);
     throw err;
   } finally {
     lines.close();

@@ -369,7 +369,7 @@ function misraGries(sketch: Map<string, number>, key: string, capacity: number):
 }
 
 /** A small seeded PRNG (uniform in [0, 1)); Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

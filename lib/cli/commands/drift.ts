@@ -1,10 +1,7 @@
 import { createReadStream, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import * as z from 'zod/mini';
-import { listDataObjects, objectLines, s3Uri as s3UriOf, scanDataObjects } from '../../../lambdas/adapters/s3-lines';
+import { listDataObjects, objectLines, s3Uri as s3UriOf, scanDataObjects, streamLines } from '../../../lambdas/adapters/s3-lines';
 import { baselineOf, buildFeatures, DEFAULT_LABEL_COLUMN, type DataPart } from '../../../lambdas/core/baseline/build';
 import { formatOfKey } from '../../../lambdas/core/baseline/records';
 import { DEFAULT_THRESHOLDS, type DriftReport, type FeatureDrift } from '../../../lambdas/core/drift';
@@ -187,21 +184,8 @@ function jsonlFiles(dir: string): string[] {
 }
 
 /** A local file's lines, without line endings or a byte-order mark, gunzipped when it ends in .gz. */
-async function* fileLines(path: string): AsyncGenerator<string> {
-  const body = createReadStream(path);
-  const input = path.endsWith('.gz') ? pipeline(body, createGunzip(), () => undefined) : body;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let first = true;
-  try {
-    for await (const line of lines) {
-      yield first && line.startsWith('\uFEFF') ? line.slice(1) : line;
-      first = false;
-    }
-  } finally {
-    lines.close();
-    body.destroy();
-    if (input !== body) input.destroy();
-  }
+function fileLines(path: string): AsyncGenerator<string> {
+  return streamLines(createReadStream(path), path.endsWith('.gz'));
 }
 
 function statOf(path: string, flag: string): Stats {
