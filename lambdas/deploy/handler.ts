@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointConfigCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { describeEndpointIfExists } from '../adapters/sagemaker-endpoint';
 import * as z from 'zod/mini';
 import { DEPLOY_STRATEGIES, ENV, PRODUCTION_VARIANT, type CompleteDeployEvent, type DeployPlan, type PrepareDeployEvent } from '../../lib/contract';
 import { DynamoRegistry } from '../adapters/dynamo-registry';
@@ -113,14 +114,9 @@ async function readRegistry(registry: DeployDeps['registry'], model: string, ver
 }
 
 async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string): Promise<EndpointState> {
-  try {
-    const described = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-    return { exists: true, status: described.EndpointStatus ?? 'unknown', configName: described.EndpointConfigName, failureReason: described.FailureReason };
-  } catch (error) {
-    // SageMaker has no NotFound error for endpoints: it answers a ValidationException.
-    if ((error as { name?: string }).name === 'ValidationException' && /Could not find endpoint/i.test((error as Error).message)) return { exists: false };
-    throw error;
-  }
+  const described = await describeEndpointIfExists(sagemaker, endpointName);
+  if (described === undefined) return { exists: false };
+  return { exists: true, status: described.EndpointStatus ?? 'unknown', configName: described.EndpointConfigName, failureReason: described.FailureReason };
 }
 
 /** The instance type of the config's production variant (none for a serverless variant, or no such variant). */

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeEndpointCommand, SageMakerClient, type DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { describeEndpointIfExists } from '../adapters/sagemaker-endpoint';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
@@ -186,15 +187,8 @@ function resumable(claim: ClaimRecord, now: Date, resumeAfterMs: number): boolea
 
 /** The endpoint, or undefined when it does not exist (deleted, or never deployed). */
 async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string): Promise<EndpointFacts | undefined> {
-  let output: DescribeEndpointOutput;
-  try {
-    output = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-  } catch (error) {
-    // SageMaker reports a missing endpoint as a ValidationException, not a ResourceNotFound.
-    const { name, message } = error as { name?: string; message?: string };
-    if (name === 'ValidationException' && /could not find endpoint/i.test(message ?? '')) return undefined;
-    throw error;
-  }
+  const output = await describeEndpointIfExists(sagemaker, endpointName);
+  if (output === undefined) return undefined;
   if (!output.EndpointStatus || !output.EndpointConfigName || !output.LastModifiedTime) {
     throw new Error(`DescribeEndpoint ${endpointName} returned no status, endpoint config or last-modified time`);
   }

@@ -1,4 +1,4 @@
-import { DescribeEndpointCommand, type DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
+import { describeEndpointIfExists } from '../../../lambdas/adapters/sagemaker-endpoint';
 import type { RegistryEvent } from '../../../lambdas/core/registry/model';
 import { endpointName, ENV, PRODUCTION_VARIANT, versionOfDeploymentResource } from '../../contract';
 import { parseFlags, required, UsageError } from '../args';
@@ -64,14 +64,8 @@ function stageOf(values: { stage?: string }, io: CliIo): string {
 }
 
 async function describe(name: string, clients: CliClients): Promise<EndpointStatus> {
-  let described: DescribeEndpointCommandOutput;
-  try {
-    described = await clients.sagemaker().send(new DescribeEndpointCommand({ EndpointName: name }));
-  } catch (error) {
-    // SageMaker reports a missing endpoint as a ValidationException, "Could not find endpoint ...".
-    if (error instanceof Error && error.name === 'ValidationException' && /could not find endpoint/i.test(error.message)) return { name, status: 'absent' };
-    throw error;
-  }
+  const described = await describeEndpointIfExists(clients.sagemaker(), name);
+  if (described === undefined) return { name, status: 'absent' };
   const variants = described.ProductionVariants ?? [];
   const variant = variants.find((v) => v.VariantName === PRODUCTION_VARIANT) ?? variants[0];
   const pending = described.PendingDeploymentSummary;
