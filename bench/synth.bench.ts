@@ -1,11 +1,9 @@
 // Synthesis of every shipped stage, as `npm start` does it (bundling, cdk-nag), timed over
 // a few runs in this process. Prints {"bench":"synth",...}.
-import { App } from 'aws-cdk-lib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineGantryApp } from '../lib/app';
-import { cdkJsonContext } from '../lib/cdk-context';
+import { synthesizeStages } from '../lib/app';
 import { loadAllStageConfigs } from '../lib/config';
 
 const RUNS = 3;
@@ -15,9 +13,7 @@ let resources = 0;
 for (let run = 0; run < RUNS; run++) {
   const outdir = mkdtempSync(join(tmpdir(), 'gantry-bench-'));
   const started = process.hrtime.bigint();
-  const app = new App({ outdir, context: cdkJsonContext() });
-  defineGantryApp(app, configs);
-  const assembly = app.synth();
+  const assembly = synthesizeStages(configs, { outdir });
   seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
   resources = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks).reduce((sum, s) => sum + Object.keys(s.template.Resources).length, 0);
   rmSync(outdir, { recursive: true, force: true });

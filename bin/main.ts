@@ -3,18 +3,14 @@
 // into cdk.out and prints, per stage and stack, the resource count and the cost tag values, then
 // each stage's estimated idle and expected monthly cost and where its cost tags get activated.
 // Exits 1 when a stage's cost cannot be estimated (a resource without a price).
-import { App } from 'aws-cdk-lib';
-import { defineGantryApp } from '../lib/app';
-import { cdkJsonContext } from '../lib/cdk-context';
+import { synthesizeStages } from '../lib/app';
 import { ConfigError, loadAllStageConfigs } from '../lib/config';
 import { formatSummary, summarizeAssembly } from '../lib/synth-summary';
 
 function main(): void {
   const started = Date.now();
   const configs = loadAllStageConfigs();
-  const app = new App({ outdir: 'cdk.out', context: cdkJsonContext() });
-  defineGantryApp(app, configs);
-  const assembly = app.synth();
+  const assembly = synthesizeStages(configs, { outdir: 'cdk.out' });
   const summaries = summarizeAssembly(assembly, configs);
   console.log(formatSummary(summaries));
   console.log(`\nSynthesized ${configs.length} stage(s) into ${assembly.directory} in ${((Date.now() - started) / 1000).toFixed(1)} s; cdk-nag AwsSolutions: no unacknowledged findings.`);

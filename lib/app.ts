@@ -1,4 +1,6 @@
-import { Validations, type App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { cdkJsonContext } from './cdk-context';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from './config';
 import { GantryStage } from './stages/gantry-stage';
@@ -19,4 +21,16 @@ export function defineGantryApp(app: App, configs: readonly StageConfig[]): Gant
     Validations.of(stage).addPlugins(new AwsSolutionsChecks(stage));
     return stage;
   });
+}
+
+/**
+ * Synthesizes every given stage, with cdk-nag, into `outdir` (cdk.json's feature flags apply).
+ * `bundling: false` skips Lambda bundling when only the templates are needed.
+ */
+export function synthesizeStages(configs: readonly StageConfig[], options: { readonly outdir: string; readonly bundling?: boolean }): CloudAssembly {
+  const context: Record<string, unknown> = cdkJsonContext();
+  if (options.bundling === false) context['aws:cdk:bundling-stacks'] = [];
+  const app = new App({ outdir: options.outdir, context });
+  defineGantryApp(app, configs);
+  return app.synth();
 }

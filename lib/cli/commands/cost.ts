@@ -1,10 +1,8 @@
 import { GetCostAndUsageCommand, type CostExplorerClient, type GetCostAndUsageCommandInput } from '@aws-sdk/client-cost-explorer';
-import { App } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { defineGantryApp, stageId } from '../../app';
-import { cdkJsonContext } from '../../cdk-context';
+import { stageId, synthesizeStages } from '../../app';
 import { loadAllStageConfigs, loadStageConfig, STAGES, type StageConfig } from '../../config';
 import { COST_TAG_KEYS, type CostTagKey } from '../../contract';
 import { estimateStage, renderReport, UNTAGGED, type CostEstimate, type ReportFormat, type StackTemplate } from '../../cost';
@@ -179,9 +177,7 @@ function newestFile(paths: readonly string[]): { path: string; mtimeMs: number }
 /** Synthesizes every configured stage into `cdkOut`, as `npm start` does but without bundling. */
 function synthesize(cdkOut: string, reason: string, io: CliIo): CloudAssembly {
   io.stderr(`gantry: synthesizing every stage into ${cdkOut} first (${reason}); Lambda bundling is skipped, since the estimate reads only the templates (npm start bundles again)\n`);
-  const app = new App({ outdir: cdkOut, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-  defineGantryApp(app, loadAllStageConfigs());
-  return app.synth();
+  return synthesizeStages(loadAllStageConfigs(), { outdir: cdkOut, bundling: false });
 }
 
 // ---------------------------------------------------------------------------------------------
