@@ -6,7 +6,7 @@
  *
  * Money keeps full precision here; rendering rounds it (`render.ts`).
  */
-import type { ModelConfig, StageConfig } from '../config';
+import { modelTags, type ModelConfig, type StageConfig } from '../config';
 import { COST_TAG_KEYS, FEATURE_TABLE, LAKE_ZONES, MODEL_TAG_KEY, parameterName, PARAMETER_KEYS, REGISTRY_TABLE, type CostTagKey } from '../contract';
 import { DRIFT_EVENT } from '../contract/drift';
 import { resourceTags } from '../synth-summary';
@@ -254,16 +254,12 @@ function budgetNameOf(value: unknown): string {
   return typeof value === 'string' ? value : (refOf(value) ?? JSON.stringify(value));
 }
 
-/** The five cost tags of a template resource (list or map form; Budgets and CE use ResourceTags). */
+/** The five cost tags of a template resource. */
 function costTags(resource: Resource): Partial<Record<CostTagKey, string>> {
-  const tags: Record<string, unknown> = { ...resourceTags(resource), ...resourceTags({ Type: resource.Type, Properties: { Tags: resource.Properties?.['ResourceTags'] } }) };
+  const tags = resourceTags(resource);
   const out: Partial<Record<CostTagKey, string>> = {};
   for (const key of COST_TAG_KEYS) if (typeof tags[key] === 'string') out[key] = tags[key] as string;
   return out;
-}
-
-function modelTags(config: StageConfig, model: ModelConfig): Record<CostTagKey, string> {
-  return { CostCenter: config.tags.costCenter, Team: model.ownerTeam, Project: config.tags.project, Environment: config.tags.environment, Model: model.name };
 }
 
 /** The model a stack belongs to: the Model tag its resources carry. */

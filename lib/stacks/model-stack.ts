@@ -7,8 +7,8 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import type { ModelConfig, StageConfig } from '../config';
-import { COST_TAG_KEYS, deployParameterKeyOf, endpointName, modelParameterKey, MODEL_TAG_KEY, trainingParameterKeyOf, type ModelServingContract, type RollbackEvent } from '../contract';
+import { modelTags, type ModelConfig, type StageConfig } from '../config';
+import { deployParameterKeyOf, endpointName, modelParameterKey, trainingParameterKeyOf, type ModelServingContract, type RollbackEvent } from '../contract';
 import type { DriftCheckEvent } from '../contract/drift';
 import type { TrainingInput } from '../contract/pipeline';
 import { DeployWorkflow } from '../constructs/deploy-workflow/deploy-workflow';
@@ -87,7 +87,7 @@ export class ModelStack extends Stack {
       model,
       stageName: stage.name,
       endpointName: endpoint,
-      costTags: this.costTags(stage, model),
+      costTags: modelTags(stage, model),
       key: data.key,
       captureBucket: data.lake.capture,
       executionRole: endpointRole.role,
@@ -105,7 +105,7 @@ export class ModelStack extends Stack {
     this.pipeline = new TrainingPipeline(this, 'Training', {
       model,
       stageName: stage.name,
-      costTags: this.costTags(stage, model),
+      costTags: modelTags(stage, model),
       storage: {
         artifacts: data.lake.artifacts,
         curated: data.lake.curated,
@@ -137,18 +137,6 @@ export class ModelStack extends Stack {
         [deployParameterKeyOf(model.name)]: deployMachine.stateMachineArn,
       },
     });
-  }
-
-  /** The five tags the workflows pass to SageMaker (CloudFormation cannot tag run-time jobs). */
-  private costTags(stage: StageConfig, model: ModelConfig): Record<string, string> {
-    const tags: Record<(typeof COST_TAG_KEYS)[number], string> = {
-      CostCenter: stage.tags.costCenter,
-      Team: model.ownerTeam,
-      Project: stage.tags.project,
-      Environment: stage.tags.environment,
-      [MODEL_TAG_KEY]: model.name,
-    };
-    return tags;
   }
 
   /**

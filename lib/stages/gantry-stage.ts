@@ -1,8 +1,8 @@
 import { AspectPriority, Aspects, Stage, Tags, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { RequiredTagsAspect } from '../aspects/required-tags';
-import type { StageConfig } from '../config';
-import { MODEL_TAG_KEY, REQUIRED_TAG_KEYS, type RequiredTagKey } from '../contract';
+import { stageTags, type StageConfig } from '../config';
+import { MODEL_TAG_KEY, REQUIRED_TAG_KEYS } from '../contract';
 import { DataStack } from '../stacks/data-stack';
 import { GovernanceStack } from '../stacks/governance-stack';
 import { ModelStack } from '../stacks/model-stack';
@@ -12,11 +12,6 @@ import { RuntimeStack } from '../stacks/runtime-stack';
 export interface GantryStageProps extends StageProps {
   /** The validated stage config. */
   readonly config: StageConfig;
-}
-
-/** The tag values of a stage, by tag key. */
-export function stageTags(config: StageConfig): Record<RequiredTagKey, string> {
-  return { CostCenter: config.tags.costCenter, Team: config.tags.team, Project: config.tags.project, Environment: config.tags.environment };
 }
 
 /** One deployment of Gantry: an account and region, with its stacks, tagged for cost. */
