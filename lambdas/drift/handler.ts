@@ -135,8 +135,8 @@ export function makeHandler(deps: DriftDeps): (event: unknown) => Promise<DriftR
     publishMetrics(metrics, deps.stage, report, checkedAt);
 
     // n earlier windows: the streak's n − 1, and the one before it, which must not have drifted (one event per streak).
-    const previous = await previousReports(deps, model, production, window, event.windowMinutes, event.consecutiveWindows);
-    const persists = driftPersists(report, previous, event.consecutiveWindows);
+    // Earlier windows only matter when this one drifted: a quiet window reads nothing more.
+    const persists = report.drifted && driftPersists(report, await previousReports(deps, model, production, window, event.windowMinutes, event.consecutiveWindows), event.consecutiveWindows);
     if (persists) await sendDriftDetected(deps.eventBridge, { model, stage: deps.stage, version: production, window: isoWindow(window), maxPsi: report.maxPsi, maxKs: report.maxKs, features: driftedNames(report), reportUri });
 
     const malformed = malformedTotal(report);
