@@ -100,8 +100,15 @@ const trainingSchema = z.strictObject({
   networkIsolation: z.boolean().default(false),
   /** Retraining schedule (EventBridge Scheduler expression). @default - no schedule */
   schedule: schedule.optional(),
-  /** `manual`: after registration the run waits (up to 7 days) for `gantry registry approve|reject --task-token`. @default 'auto' */
+  /** `manual`: after registration the run waits (up to `approvalTimeoutHours`) for `gantry registry approve|reject --task-token`. @default 'auto' */
   approval: z.enum(['auto', 'manual']).default('auto'),
+  /**
+   * How long a `manual` approval waits before the run fails. The execution's own timeout is
+   * sized to include it; a standard workflow runs at most one year
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+   * @default 168 (7 days)
+   */
+  approvalTimeoutHours: z.number().int().min(1).max(24 * 300, 'must be at most 7200 (300 days): the whole run, approval included, must fit in a Step Functions standard execution (one year)').default(168),
 });
 
 const preprocessingSchema = z.strictObject({
@@ -129,6 +136,9 @@ const gateSchema = z.strictObject({
     )
     .default({}),
 });
+
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const SERVERLESS_MEMORY = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 
@@ -412,6 +422,15 @@ export const stageSchema = z
         logsGbPerMonth: z.number().min(0).default(1),
       })
       .prefault({}),
+    /**
+     * Days CloudWatch Logs keeps the stage's log groups (functions, workflows, flow logs): one of
+     * the values CloudWatch Logs accepts. Control Tower's CT.CLOUDWATCH.PR.2 requires at least 365.
+     * @default 365
+     */
+    logRetentionDays: z
+      .number()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}` })
+      .default(365),
     /** A VPC for SageMaker jobs and endpoints. @default - no VPC */
     vpc: z
       .strictObject({
