@@ -27,7 +27,7 @@ export interface InspectOptions {
  * and pins up to `maxInputs` objects for lineage. The result's `dataUri` is the normalized URI:
  * the pipeline hands exactly that to SageMaker, so the job reads what was checked.
  */
-export async function inspectData(s3: S3Client, dataUri: string, options: InspectOptions = {}): Promise<ValidateDataResult> {
+export async function inspectData(s3: S3Client, dataUri: string, options: InspectOptions = {}): Promise<Omit<ValidateDataResult, 'hyperparameters'>> {
   const scan = await scanDataObjects(s3, dataUri, { pageSize: options.pageSize });
   if (scan.objects.length === 0) {
     if (scan.skipped > 0) throw new EmptyDataError(dataUri, scan.skipped);

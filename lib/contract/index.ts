@@ -67,6 +67,19 @@ export function endpointName(stage: string, model: string): string {
   return `gantry-${stage}-${model}`;
 }
 
+/** What a SageMaker job of the training pipeline does: its name's infix. */
+export type JobKind = 'prep' | 'train' | 'neo';
+
+/**
+ * The start of a model's SageMaker job names: `gantry-<stage>-<model>-<kind>-`, then a run id.
+ * The stage is in the name because several stages may share an account, and the IAM policies
+ * grant `<this prefix>*`: the config refuses a model name that is another's plus `-…`, so the
+ * prefix of one model never matches another's jobs.
+ */
+export function jobNamePrefix(stage: string, model: string, kind: JobKind): string {
+  return `gantry-${stage}-${model}-${kind}-`;
+}
+
 /** Key (below `/gantry/<stage>/`) of a model's serving contract, a JSON `ModelServingContract`. */
 export function modelParameterKey(model: string): string {
   return `models/${model}/serving`;

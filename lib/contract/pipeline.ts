@@ -3,6 +3,30 @@
  * time) and the shared Lambda functions it invokes (run time). Plain types only.
  */
 
+/**
+ * The areas of the artifacts bucket, each with one folder per model: `<area>/<model>/…`.
+ * SageMaker roles are granted their own model's folders only; a model name cannot contain
+ * `/`, so one model's prefix never reaches another's.
+ */
+export const ARTIFACT_AREAS = {
+  /** Preprocessed data per execution (Processing writes, training reads). */
+  runs: 'runs',
+  /** Training output: `models/<model>/<training job>/output/model.tar.gz`. */
+  models: 'models',
+  /** Spot training checkpoints per execution. */
+  checkpoints: 'checkpoints',
+  /** Neo-compiled models per run. */
+  compiled: 'compiled',
+  /** Drift baselines per run (written by the baseline function). */
+  baselines: 'baselines',
+} as const;
+export type ArtifactArea = keyof typeof ARTIFACT_AREAS;
+
+/** `<area>/<model>/`: a model's folder in an area of the artifacts bucket. */
+export function artifactPrefix(area: ArtifactArea, model: string): string {
+  return `${ARTIFACT_AREAS[area]}/${model}/`;
+}
+
 /** The input of a training execution. */
 export interface TrainingInput {
   /** Training data: an S3 object or prefix. @default s3://<curated bucket>/<model>/ */
@@ -19,12 +43,16 @@ export interface DataInputRef {
   readonly etag?: string;
 }
 
-/** validate-data: the data must exist and be non-empty. */
+/** validate-data: the data must exist and be non-empty, and the hyperparameters must suit SageMaker. */
 export interface ValidateDataEvent {
   readonly model: string;
   readonly dataUri: string;
+  /** The configured hyperparameters merged with the execution's overrides, as JSON values. */
+  readonly hyperparameters?: Readonly<Record<string, unknown>>;
 }
 export interface ValidateDataResult {
+  /** The hyperparameters as SageMaker takes them: every value a string. */
+  readonly hyperparameters: Readonly<Record<string, string>>;
   readonly dataUri: string;
   readonly objects: number;
   readonly bytes: number;
@@ -141,6 +169,7 @@ export interface Baseline {
 export const PIPELINE_ERRORS = {
   dataNotFound: 'DataNotFoundError',
   dataEmpty: 'EmptyDataError',
+  invalidHyperparameters: 'InvalidHyperparametersError',
   gateFailed: 'GateFailed',
   compileFailed: 'CompilationFailed',
   compileTimeout: 'CompilationTimeout',

@@ -1,4 +1,4 @@
-import { Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { modelTags, type ModelConfig, type StageConfig } from '../config';
 import { deployParameterKeyOf, endpointName, modelParameterKey, trainingParameterKeyOf, type ModelServingContract, type RollbackEvent } from '../contract';
 import type { DriftCheckEvent } from '../contract/drift';
-import type { TrainingInput } from '../contract/pipeline';
+import { artifactPrefix, type TrainingInput } from '../contract/pipeline';
 import { DeployWorkflow } from '../constructs/deploy-workflow/deploy-workflow';
 import { EndpointMonitoring } from '../constructs/endpoint-monitoring/endpoint-monitoring';
 import type { MlNetwork } from '../constructs/ml-network/ml-network';
@@ -65,8 +65,9 @@ export class ModelStack extends Stack {
     const jobRole = new SageMakerJobRole(this, 'JobRole', {
       model: model.name,
       key: data.key,
-      readBuckets: [data.lake.curated, data.lake.raw],
-      writeBuckets: [data.lake.artifacts],
+      // Training data may come from anywhere in the curated and raw zones (an execution's dataUri).
+      reads: [{ bucket: data.lake.curated }, { bucket: data.lake.raw }],
+      writes: [{ bucket: data.lake.artifacts, prefixes: (['runs', 'models', 'checkpoints', 'compiled'] as const).map((area) => artifactPrefix(area, model.name)) }],
       images: [model.training.image, model.preprocessing.image],
       inVpc: network !== undefined,
     });
@@ -77,9 +78,10 @@ export class ModelStack extends Stack {
     const endpointRole = new SageMakerJobRole(this, 'EndpointRole', {
       model: model.name,
       key: data.key,
-      readBuckets: [data.lake.artifacts],
-      // Data capture is written as the endpoint's execution role.
-      writeBuckets: [data.lake.capture],
+      // The trained and the compiled model of this model only.
+      reads: [{ bucket: data.lake.artifacts, prefixes: [artifactPrefix('models', model.name), artifactPrefix('compiled', model.name)] }],
+      // Data capture is written as the endpoint's execution role, under `<endpoint>/`.
+      writes: [{ bucket: data.lake.capture, prefixes: [`${endpoint}/`] }],
       images: [model.serving.image ?? model.training.image],
       inVpc: network !== undefined,
     });
@@ -95,7 +97,12 @@ export class ModelStack extends Stack {
       functions: { deploy: runtime.deploy.function, recordEvent: runtime.recordEvent.function },
       topic: this.topic,
       alarmNames: this.monitoring.serviceAlarmNames,
+      logRetention: stage.logRetentionDays,
     });
+    // The guardrails read the auto-rollback alarms; grant both the caller of UpdateEndpoint and
+    // the endpoint's execution role, since SageMaker's page does not say which it uses.
+    this.monitoring.grantDescribeServiceAlarms(this.deployment.stateMachine);
+    this.monitoring.grantDescribeServiceAlarms(endpointRole.role);
     const deployMachine = this.deployment.stateMachine;
     for (const fn of [runtime.deploy.function, runtime.recordEvent.function]) acknowledgeWildcardResource(deployMachine.role, `${fn.functionArn}:*`, 'Step Functions invokes the function by ARN; CDK grants its versions and aliases too.');
     this.addRollbackRule(model, runtime, endpoint);
@@ -118,6 +125,7 @@ export class ModelStack extends Stack {
       },
       functions: runtime.pipelineFunctions,
       topic: this.topic,
+      logRetention: stage.logRetentionDays,
       ...(model.serving.autoDeploy ? { deployStateMachine: deployMachine } : {}),
       ...(model.features && group
         ? { baselineFeatures: model.features.features.map((name) => ({ name, kind: ['double', 'bigint'].includes(group.features.find((f) => f.name === name)!.type) ? ('numeric' as const) : ('categorical' as const) })) }
@@ -125,7 +133,6 @@ export class ModelStack extends Stack {
     });
     const stateMachine = this.pipeline.stateMachine;
     for (const fn of Object.values(runtime.pipelineFunctions)) acknowledgeWildcardResource(stateMachine.role, `${fn.functionArn}:*`, 'Step Functions invokes the function by ARN; CDK grants its versions and aliases too.');
-    Validations.of(stateMachine.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: "CDK's publish grant on the KMS-encrypted topic; the key is the stage's own key." });
 
     this.addTriggers(model, data, stateMachine);
 

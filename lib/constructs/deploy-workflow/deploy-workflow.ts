@@ -12,7 +12,7 @@ import type { ModelConfig } from '../../config';
 import { DEPLOY_ERRORS, type DeployStrategy, type PrepareDeployEvent } from '../../contract';
 import { acknowledgeWildcardResource } from '../../nag';
 import { jobTags } from '../training-pipeline/requests';
-import { FailurePath, invokeFunction, RETRY, TRANSIENT_SAGEMAKER_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
+import { FailurePath, grantPublishToEncryptedTopic, invokeFunction, RETRY, stateMachineLogGroupName, TRANSIENT_SAGEMAKER_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
 import {
   createEndpointConfigRequest,
   createEndpointRequest,
@@ -48,6 +48,8 @@ export interface DeployWorkflowProps {
   readonly alarmNames: readonly string[];
   /** Seconds between DescribeEndpoint polls. @default 60 */
   readonly pollSeconds?: number;
+  /** How long the workflow's execution log is kept. */
+  readonly logRetention: logs.RetentionDays;
 }
 
 /**
@@ -104,6 +106,8 @@ export class DeployWorkflow extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
     notifyRefused.addRetry({ ...RETRY, errors: TRANSIENT_SNS_ERRORS });
+    // An unsent notification must not hide why the deployment was refused.
+    notifyRefused.addCatch(refused, { resultPath: '$.notifyError' });
     notifyRefused.next(refused);
 
     // --- plan --------------------------------------------------------------------------------
@@ -249,15 +253,17 @@ export class DeployWorkflow extends Construct {
 
     const definition = prepare.next(createModel).next(createConfig).next(exists);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', { encryptionKey: props.key, retention: logs.RetentionDays.SIX_MONTHS });
+    const stateMachineName = `gantry-${props.stageName}-${model.name}-deploy`;
+    this.logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: stateMachineLogGroupName(stateMachineName), encryptionKey: props.key, retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: `gantry-${props.stageName}-${model.name}-deploy`,
+      stateMachineName,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       timeout: Duration.minutes(model.serving.deployment.timeoutMinutes + 30),
     });
+    grantPublishToEncryptedTopic(props.topic, this.stateMachine);
     this.grant(props);
   }
 
@@ -306,6 +312,10 @@ export class DeployWorkflow extends Construct {
           resources: [`arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:TargetTracking-endpoint/${props.endpointName}/*`],
         }),
       );
+      // RegisterScalableTarget with Tags is authorized as TagResource too
+      // (https://docs.aws.amazon.com/autoscaling/application/userguide/resource-tagging-support.html#tag-resources-iam-permissions).
+      // A scalable target's ARN is generated at registration, so no resource can be named.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:TagResource'], resources: ['*'] }));
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['iam:CreateServiceLinkedRole'],
@@ -319,6 +329,5 @@ export class DeployWorkflow extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray, CloudWatch Logs delivery, and Application Auto Scaling (scalable targets have generated ids, and its Register/Put/Deregister calls support no resource-level permissions for SageMaker variants).',
     });
-    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: "CDK's publish grant on the KMS-encrypted topic; the key is the stage's own key." });
   }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config';
@@ -122,6 +123,15 @@ export class EndpointMonitoring extends Construct {
   /** The names of `serviceAlarms`, as plain strings (the deploy workflow lists them in its requests). */
   get serviceAlarmNames(): string[] {
     return SERVICE_ALARM_SUFFIXES.map((suffix) => `${this.endpointName}-${suffix}`);
+  }
+
+  /**
+   * Lets a principal read the service alarms' state. SageMaker's deployment guardrails read the
+   * auto-rollback alarms with `cloudwatch:DescribeAlarms` while a deployment bakes
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html).
+   */
+  grantDescribeServiceAlarms(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['cloudwatch:DescribeAlarms'], resourceArns: this.serviceAlarms.map((a) => a.alarmArn) });
   }
 
   get alarms(): cloudwatch.Alarm[] {

@@ -52,13 +52,20 @@ export class ModelCode extends Construct {
   /** File name of the preprocessing script in its S3 prefix (its asset key). */
   public readonly preprocessScriptName: string;
 
-  /** Lets a role (the SageMaker job role) download the code. */
+  /**
+   * Lets a role (the SageMaker job role) download the code: the two objects themselves, since
+   * the asset bucket holds every asset of the account. The Processing job reads the script as
+   * an `S3Prefix` input, which SageMaker lists first, so the role may also list the bucket, but
+   * only with the script's own key as the prefix.
+   */
   grantRead(grantee: iam.IGrantable): void {
-    // The two objects themselves: the asset bucket holds every asset of the account.
+    const assets = [this.sourceDir, this.preprocessScript];
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: assets.map((a) => a.bucket.arnForObjects(a.s3ObjectKey)) }));
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [this.sourceDir, this.preprocessScript].map((a) => a.bucket.arnForObjects(a.s3ObjectKey)),
+        actions: ['s3:ListBucket'],
+        resources: [this.preprocessScript.bucket.bucketArn],
+        conditions: { StringEquals: { 's3:prefix': this.preprocessScript.s3ObjectKey } },
       }),
     );
   }

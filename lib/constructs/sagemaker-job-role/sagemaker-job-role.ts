@@ -5,15 +5,25 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../../nag';
 
+/** A bucket, or the parts of it under some key prefixes, that a role may use. */
+export interface BucketArea {
+  readonly bucket: s3.IBucket;
+  /**
+   * Key prefixes, each ending in `/` (so `models/churn/` never reaches `models/churn-eu/`).
+   * @default - the whole bucket
+   */
+  readonly prefixes?: readonly string[];
+}
+
 export interface SageMakerJobRoleProps {
   /** Model name, for the role's description. */
   readonly model: string;
   /** Key of the buckets and of job volumes and outputs. */
   readonly key: kms.IKey;
-  /** Buckets the jobs only read (training data). */
-  readonly readBuckets: readonly s3.IBucket[];
-  /** Buckets the jobs read and write (processed data, models, checkpoints). */
-  readonly writeBuckets: readonly s3.IBucket[];
+  /** What the jobs only read (training data). */
+  readonly reads: readonly BucketArea[];
+  /** What the jobs read and write (processed data, models, checkpoints, captured traffic). */
+  readonly writes: readonly BucketArea[];
   /** Container images the jobs pull (ECR URIs). */
   readonly images: readonly string[];
   /**
@@ -23,21 +33,30 @@ export interface SageMakerJobRoleProps {
   readonly inVpc?: boolean;
 }
 
-/** The execution role of one model's SageMaker jobs: named actions on named resources, no managed policies. */
+/**
+ * The execution role of one model's SageMaker jobs or endpoint: named actions on named
+ * resources, no managed policies, its S3 access limited to the model's own key prefixes where
+ * a bucket is shared by every model.
+ */
 export class SageMakerJobRole extends Construct {
   public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: SageMakerJobRoleProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    // Only SageMaker acting for this account, in this region, may assume the role: the
+    // confused-deputy guard (https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html).
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:*` },
+        },
+      }),
       description: `Gantry SageMaker jobs of model ${props.model}`,
     });
-    const bucketStatement = (buckets: readonly s3.IBucket[], actions: string[]) =>
-      new iam.PolicyStatement({ actions, resources: buckets.flatMap((b) => [b.bucketArn, b.arnForObjects('*')]) });
-    if (props.readBuckets.length > 0) this.role.addToPolicy(bucketStatement(props.readBuckets, ['s3:GetObject', 's3:ListBucket']));
-    this.role.addToPolicy(bucketStatement(props.writeBuckets, ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:AbortMultipartUpload']));
+    for (const area of props.reads) this.grantArea(area, ['s3:GetObject']);
+    for (const area of props.writes) this.grantArea(area, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     props.key.grant(this.role, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:CreateGrant');
     const sagemakerLogs = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/*`;
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [sagemakerLogs] }));
@@ -74,8 +93,30 @@ export class SageMakerJobRole extends Construct {
       reason: 'ecr:GetAuthorizationToken and the EC2 Describe*/network-interface actions SageMaker uses in VPC mode have no resource-level permissions; cloudwatch:PutMetricData is limited to the SageMaker namespaces by condition.',
     });
     acknowledgeWildcardResource(this.role, sagemakerLogs, 'SageMaker creates its job log groups and streams under /aws/sagemaker/ with names it chooses at run time.');
-    for (const bucket of [...props.readBuckets, ...props.writeBuckets]) {
-      acknowledgeWildcardResource(this.role, bucket.arnForObjects('*'), 'Jobs read and write objects whose keys are chosen per run (data, checkpoints, outputs); access stays within this bucket.');
+  }
+
+  /**
+   * Object actions under the area's prefixes, and listing limited to them: SageMaker lists an
+   * `S3Prefix` input or a checkpoint prefix before it reads
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html).
+   */
+  private grantArea(area: BucketArea, objectActions: readonly string[]): void {
+    const { bucket } = area;
+    const prefixes = area.prefixes ?? [''];
+    for (const prefix of prefixes) {
+      if (prefix !== '' && !prefix.endsWith('/')) throw new Error(`SageMakerJobRole: prefix "${prefix}" must end with "/", or it would also match the keys of its longer siblings`);
+    }
+    const objects = prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: [...objectActions], resources: objects }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        ...(area.prefixes ? { conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } } } : {}),
+      }),
+    );
+    for (const resource of objects) {
+      acknowledgeWildcardResource(this.role, resource, 'Jobs read and write objects whose keys are chosen per run (data, checkpoints, outputs); access stays within this bucket area.');
     }
   }
 }

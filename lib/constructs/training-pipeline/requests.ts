@@ -1,5 +1,7 @@
 import type { ModelConfig } from '../../config';
 import { hasInstanceStorage } from '../../config/instance-types';
+import { jobNamePrefix, type JobKind } from '../../contract';
+import { artifactPrefix } from '../../contract/pipeline';
 
 /*
  * The SageMaker requests the training pipeline sends, as Step Functions Parameters (JSONPath:
@@ -9,7 +11,8 @@ import { hasInstanceStorage } from '../../config/instance-types';
  * The state input these paths read is built by the pipeline's first states:
  *   $.run.id          short unique run id (job names must be unique and at most 63 characters)
  *   $.run.dataUri     the training data as given; $.data.dataUri, as validated and normalized
- *   $.run.hyperparameters   config hyperparameters merged with the execution's overrides
+ *   $.run.hyperparameters   config hyperparameters merged with the execution's overrides (JSON values)
+ *   $.data.hyperparameters  the same, as validate-data checked them and turned them into strings
  *   $.train.TrainingJobName, $.train.ModelArtifacts.S3ModelArtifacts   after training
  */
 
@@ -18,6 +21,8 @@ export type JobTags = ReadonlyArray<{ readonly Key: string; readonly Value?: str
 
 /** Where jobs read and write. Values may be CDK tokens (bucket names, ARNs). */
 export interface JobLocations {
+  /** The stage's name: part of every job name. */
+  readonly stageName: string;
   readonly artifactsBucket: string;
   readonly roleArn: string;
   readonly kmsKeyArn: string;
@@ -27,6 +32,11 @@ export interface JobLocations {
   readonly preprocessCodeUri: string;
   readonly preprocessScriptName: string;
   readonly vpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
+}
+
+/** `States.Format` of a job's name for the run: `gantry-<stage>-<model>-<kind>-<run id>` (63 characters at most, checked by the config). */
+export function jobNameFormat(at: Pick<JobLocations, 'stageName'>, model: string, kind: JobKind): string {
+  return `States.Format('${jobNamePrefix(at.stageName, model, kind)}{}', $.run.id)`;
 }
 
 /** `VolumeKmsKeyId`, unless the instance type has instance storage (encrypted in hardware; SageMaker refuses a key). */
@@ -40,12 +50,12 @@ export function jobTags(costTags: Readonly<Record<string, string>>): JobTags {
 }
 
 /** `s3://<artifacts>/runs/<model>/<execution>/processed/<name>/`: where preprocessing writes and training reads. */
-const processedUri = (at: JobLocations, model: string, name: string) => `States.Format('s3://${at.artifactsBucket}/runs/${model}/{}/processed/${name}/', $$.Execution.Name)`;
+const processedUri = (at: JobLocations, model: string, name: string) => `States.Format('s3://${at.artifactsBucket}/${artifactPrefix('runs', model)}{}/processed/${name}/', $$.Execution.Name)`;
 
 export function processingJobRequest(model: ModelConfig, at: JobLocations, tags: JobTags): Record<string, unknown> {
   const p = model.preprocessing;
   return {
-    'ProcessingJobName.$': `States.Format('${model.name}-prep-{}', $.run.id)`,
+    'ProcessingJobName.$': jobNameFormat(at, model.name, 'prep'),
     RoleArn: at.roleArn,
     AppSpecification: { ImageUri: p.image, ContainerEntrypoint: ['python3', `/opt/ml/processing/input/code/${at.preprocessScriptName}`] },
     ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: p.instanceType, VolumeSizeInGB: 30, ...volumeKey(p.instanceType, at.kmsKeyArn) } },
@@ -78,18 +88,18 @@ export function trainingJobRequest(model: ModelConfig, at: JobLocations, tags: J
     DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': processedUri(at, model.name, name), S3DataDistributionType: 'FullyReplicated' } },
   });
   return {
-    'TrainingJobName.$': `States.Format('${model.name}-train-{}', $.run.id)`,
+    'TrainingJobName.$': jobNameFormat(at, model.name, 'train'),
     RoleArn: at.roleArn,
     AlgorithmSpecification: { TrainingImage: t.image, TrainingInputMode: 'File' },
-    'HyperParameters.$': '$.run.hyperparameters',
+    'HyperParameters.$': '$.data.hyperparameters',
     InputDataConfig: [channel('train'), channel('validation')],
-    OutputDataConfig: { S3OutputPath: `s3://${at.artifactsBucket}/models/${model.name}/`, KmsKeyId: at.kmsKeyArn },
+    OutputDataConfig: { S3OutputPath: `s3://${at.artifactsBucket}/${artifactPrefix('models', model.name)}`, KmsKeyId: at.kmsKeyArn },
     // Instance storage (g5, p4d, ...) is encrypted in hardware; SageMaker refuses a key for it.
     ResourceConfig: { InstanceType: t.instanceType, InstanceCount: t.instanceCount, VolumeSizeInGB: t.volumeSizeGb, ...volumeKey(t.instanceType, at.kmsKeyArn) },
     StoppingCondition: { MaxRuntimeInSeconds: t.maxRuntimeSeconds, ...(t.spot.enabled ? { MaxWaitTimeInSeconds: t.spot.maxWaitSeconds } : {}) },
     EnableManagedSpotTraining: t.spot.enabled,
     // Spot capacity can be reclaimed mid-run; the script resumes from the last checkpoint.
-    CheckpointConfig: { 'S3Uri.$': `States.Format('s3://${at.artifactsBucket}/checkpoints/${model.name}/{}/', $$.Execution.Name)`, LocalPath: '/opt/ml/checkpoints' },
+    CheckpointConfig: { 'S3Uri.$': `States.Format('s3://${at.artifactsBucket}/${artifactPrefix('checkpoints', model.name)}{}/', $$.Execution.Name)`, LocalPath: '/opt/ml/checkpoints' },
     EnableNetworkIsolation: t.networkIsolation,
     // Distributed training ships gradients between instances; keep that traffic encrypted.
     EnableInterContainerTrafficEncryption: t.instanceCount > 1,
@@ -98,13 +108,16 @@ export function trainingJobRequest(model: ModelConfig, at: JobLocations, tags: J
   };
 }
 
+/** The compilation job's stopping condition. */
+export const COMPILE_MAX_RUNTIME_SECONDS = 900;
+
 const NEO_FRAMEWORK: Readonly<Record<string, string>> = { pytorch: 'PYTORCH', tensorflow: 'TENSORFLOW' };
 
 export function compilationJobRequest(model: ModelConfig, at: JobLocations, tags: JobTags, featureCount: number): Record<string, unknown> {
   const framework = NEO_FRAMEWORK[model.framework.name];
   if (!framework) throw new Error(`model ${model.name}: SageMaker Neo cannot compile framework "${model.framework.name}" for ml_inf2`);
   return {
-    'CompilationJobName.$': `States.Format('${model.name}-neo-{}', $.run.id)`,
+    'CompilationJobName.$': jobNameFormat(at, model.name, 'neo'),
     RoleArn: at.roleArn,
     InputConfig: {
       'S3Uri.$': '$.train.ModelArtifacts.S3ModelArtifacts',
@@ -113,8 +126,8 @@ export function compilationJobRequest(model: ModelConfig, at: JobLocations, tags
       Framework: framework,
       FrameworkVersion: model.framework.version,
     },
-    OutputConfig: { 'S3OutputLocation.$': `States.Format('s3://${at.artifactsBucket}/compiled/${model.name}/{}/', $.run.id)`, TargetDevice: 'ml_inf2', KmsKeyId: at.kmsKeyArn },
-    StoppingCondition: { MaxRuntimeInSeconds: 900 },
+    OutputConfig: { 'S3OutputLocation.$': `States.Format('s3://${at.artifactsBucket}/${artifactPrefix('compiled', model.name)}{}/', $.run.id)`, TargetDevice: 'ml_inf2', KmsKeyId: at.kmsKeyArn },
+    StoppingCondition: { MaxRuntimeInSeconds: COMPILE_MAX_RUNTIME_SECONDS },
     ...(at.vpc ? { VpcConfig: { Subnets: at.vpc.subnetIds, SecurityGroupIds: at.vpc.securityGroupIds } } : {}),
     Tags: tags,
   };

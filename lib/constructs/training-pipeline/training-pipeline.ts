@@ -9,10 +9,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config';
-import { PIPELINE_ERRORS } from '../../contract/pipeline';
+import { jobNamePrefix, type JobKind } from '../../contract';
+import { artifactPrefix, PIPELINE_ERRORS } from '../../contract/pipeline';
 import { acknowledgeWildcardResource } from '../../nag';
-import { FailurePath, invokeFunction, RETRY, TRANSIENT_SAGEMAKER_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
-import { compilationJobRequest, jobTags, processingJobRequest, trainingJobRequest, type JobLocations } from './requests';
+import { FailurePath, grantPublishToEncryptedTopic, invokeFunction, RETRY, stateMachineLogGroupName, TRANSIENT_SAGEMAKER_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
+import { COMPILE_MAX_RUNTIME_SECONDS, compilationJobRequest, jobNameFormat, jobTags, processingJobRequest, trainingJobRequest, type JobLocations } from './requests';
 
 /** The shared functions the pipeline invokes (from the runtime stack). */
 export interface PipelineFunctions {
@@ -55,7 +56,12 @@ export interface TrainingPipelineProps {
   readonly deployStateMachine?: sfn.IStateMachine;
   /** How often the compilation job is polled before the run gives up. @default 40 (20 minutes at 30 s) */
   readonly maxCompilePolls?: number;
+  /** How long the workflow's execution log is kept. */
+  readonly logRetention: logs.RetentionDays;
 }
+
+/** Seconds between DescribeCompilationJob polls. */
+const COMPILE_POLL_SECONDS = 30;
 
 
 const RUN_REASONS = ['schedule', 'new-data', 'drift', 'manual'] as const;
@@ -77,6 +83,7 @@ export class TrainingPipeline extends Construct {
     const tags = jobTags(props.costTags);
     const bucket = storage.artifacts.bucketName;
     const at: JobLocations = {
+      stageName: props.stageName,
       artifactsBucket: bucket,
       roleArn: storage.jobRole.roleArn,
       kmsKeyArn: storage.key.keyArn,
@@ -136,7 +143,12 @@ export class TrainingPipeline extends Construct {
     const keepRun = new sfn.Pass(this, 'StartRun', { parameters: { 'run.$': '$.run' } });
 
     // --- steps -----------------------------------------------------------------------------
-    const validate = this.invoke('ValidateData', functions.validateData, { model: model.name, dataUri: sfn.JsonPath.stringAt('$.run.dataUri') }, '$.data');
+    const validate = this.invoke(
+      'ValidateData',
+      functions.validateData,
+      { model: model.name, dataUri: sfn.JsonPath.stringAt('$.run.dataUri'), hyperparameters: sfn.JsonPath.objectAt('$.run.hyperparameters') },
+      '$.data',
+    );
     const preprocess = new sfn.CustomState(this, 'Preprocess', {
       stateJson: {
         Type: 'Task',
@@ -162,15 +174,15 @@ export class TrainingPipeline extends Construct {
       job.addRetry({ ...RETRY, errors: TRANSIENT_SAGEMAKER_ERRORS });
       catchInto(job);
     }
-    const outputUri = `States.Format('s3://${bucket}/models/${model.name}/{}/output/output.tar.gz', $.train.TrainingJobName)`;
+    const outputUri = `States.Format('s3://${bucket}/${artifactPrefix('models', model.name)}{}/output/output.tar.gz', $.train.TrainingJobName)`;
     const baseline = this.invoke(
       'Baseline',
       functions.baseline,
       {
         model: model.name,
-        dataUri: sfn.JsonPath.format(`s3://${bucket}/runs/${model.name}/{}/processed/train/`, sfn.JsonPath.executionName),
+        dataUri: sfn.JsonPath.format(`s3://${bucket}/${artifactPrefix('runs', model.name)}{}/processed/train/`, sfn.JsonPath.executionName),
         outputUri: sfn.JsonPath.stringAt(outputUri),
-        baselineUri: sfn.JsonPath.format(`s3://${bucket}/baselines/${model.name}/{}.json`, sfn.JsonPath.stringAt('$.run.id')),
+        baselineUri: sfn.JsonPath.format(`s3://${bucket}/${artifactPrefix('baselines', model.name)}{}.json`, sfn.JsonPath.stringAt('$.run.id')),
         ...(props.baselineFeatures ? { features: props.baselineFeatures } : {}),
       },
       '$.baseline',
@@ -194,7 +206,7 @@ export class TrainingPipeline extends Construct {
         artifactUri: sfn.JsonPath.stringAt('$.train.ModelArtifacts.S3ModelArtifacts'),
         imageUri: model.serving.image ?? model.training.image,
         metrics: sfn.JsonPath.objectAt('$.evaluation.metrics'),
-        hyperparameters: sfn.JsonPath.objectAt('$.run.hyperparameters'),
+        hyperparameters: sfn.JsonPath.objectAt('$.data.hyperparameters'),
         dataInputs: sfn.JsonPath.listAt('$.data.dataInputs'),
         trainingJobArn: sfn.JsonPath.stringAt('$.train.TrainingJobArn'),
         baselineUri: sfn.JsonPath.stringAt('$.baseline.baselineUri'),
@@ -226,32 +238,35 @@ export class TrainingPipeline extends Construct {
       approved = deploy.next(succeeded);
     }
     const afterRegister: sfn.IChainable = model.training.approval === 'manual' ? this.approval(model, props.topic, approved, catchInto) : approved;
+    const maxCompilePolls = props.maxCompilePolls ?? 40;
 
     for (const task of [validate, baseline, evaluate, gate, register, recordGateFailure]) catchInto(task);
 
-    const afterTraining: sfn.IChainable = compiled ? this.compileLoop(model, at, tags, props.maxCompilePolls ?? 40, catchInto, recordFailure, baseline) : baseline;
+    const afterTraining: sfn.IChainable = compiled ? this.compileLoop(model, at, tags, maxCompilePolls, catchInto, recordFailure, baseline) : baseline;
 
     const definition = defaults
       .next(checkInput.when(sfn.Condition.and(sfn.Condition.isPresent('$.input.reason'), reasonOk, dataUriOk, hyperparametersOk), resolve).otherwise(invalidInput));
     resolve.next(run).next(keepRun).next(validate).next(preprocess).next(train).next(afterTraining);
     baseline.next(evaluate).next(gate).next(new sfn.Choice(this, 'GatePassed').when(sfn.Condition.booleanEquals('$.gate.passed', true), register.next(afterRegister)).otherwise(recordGateFailure));
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', { encryptionKey: storage.key, retention: logs.RetentionDays.SIX_MONTHS });
+    const stateMachineName = `gantry-${props.stageName}-${model.name}-training`;
+    this.logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: stateMachineLogGroupName(stateMachineName), encryptionKey: storage.key, retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: `gantry-${props.stageName}-${model.name}-training`,
+      stateMachineName,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      timeout: Duration.seconds(model.preprocessing.maxRuntimeSeconds + (model.training.spot.enabled ? model.training.spot.maxWaitSeconds : model.training.maxRuntimeSeconds) + 2 * 3600),
+      timeout: Duration.seconds(trainingExecutionTimeoutSeconds(model, compiled ? maxCompilePolls : 0)),
     });
-    this.grantJobs(model, storage);
+    grantPublishToEncryptedTopic(props.topic, this.stateMachine);
+    this.grantJobs(model, props.stageName, storage);
   }
 
   /**
    * Waits for a person: publishes the version and a task token to the model's topic, and
    * resumes when `gantry registry approve|reject --task-token` answers. A rejection ends the
-   * run as Rejected; no answer within 7 days takes the failure path.
+   * run as Rejected; no answer within `training.approvalTimeoutHours` takes the failure path.
    */
   private approval(model: ModelConfig, topic: sns.ITopic, approved: sfn.IChainable, catchInto: (s: sfn.TaskStateBase) => unknown): sfn.IChainable {
     const request = new tasks.SnsPublish(this, 'RequestApproval', {
@@ -267,7 +282,7 @@ export class TrainingPipeline extends Construct {
         approve: sfn.JsonPath.format(`gantry registry approve --model ${model.name} --version {} --task-token {}`, sfn.JsonPath.stringAt('$.registered.version'), sfn.JsonPath.taskToken),
         reject: sfn.JsonPath.format(`gantry registry reject --model ${model.name} --version {} --reason TEXT --task-token {}`, sfn.JsonPath.stringAt('$.registered.version'), sfn.JsonPath.taskToken),
       }),
-      taskTimeout: sfn.Timeout.duration(Duration.days(7)),
+      taskTimeout: sfn.Timeout.duration(Duration.hours(model.training.approvalTimeoutHours)),
       resultPath: '$.approval',
     });
     request.addRetry({ ...RETRY, errors: TRANSIENT_SNS_ERRORS });
@@ -300,17 +315,17 @@ export class TrainingPipeline extends Construct {
       service: 'sagemaker',
       action: 'createCompilationJob',
       parameters: compilationJobRequest(model, at, tags, featureCount),
-      iamResources: [this.jobArn(model, 'compilation-job')],
+      iamResources: [this.jobArn(at.stageName, model, 'compilation-job')],
       resultSelector: { 'CompilationJobArn.$': '$.CompilationJobArn' },
       resultPath: '$.compile',
     });
     const startPolling = new sfn.Pass(this, 'StartCompilePolling', { result: sfn.Result.fromObject({ n: 0 }), resultPath: '$.compilePolls' });
-    const wait = new sfn.Wait(this, 'WaitForCompilation', { time: sfn.WaitTime.duration(Duration.seconds(30)) });
+    const wait = new sfn.Wait(this, 'WaitForCompilation', { time: sfn.WaitTime.duration(Duration.seconds(COMPILE_POLL_SECONDS)) });
     const describe = new tasks.CallAwsService(this, 'DescribeCompilation', {
       service: 'sagemaker',
       action: 'describeCompilationJob',
-      parameters: { 'CompilationJobName.$': `States.Format('${model.name}-neo-{}', $.run.id)` },
-      iamResources: [this.jobArn(model, 'compilation-job')],
+      parameters: { 'CompilationJobName.$': jobNameFormat(at, model.name, 'neo') },
+      iamResources: [this.jobArn(at.stageName, model, 'compilation-job')],
       resultSelector: { 'status.$': '$.CompilationJobStatus', 'artifactUri.$': '$.ModelArtifacts.S3ModelArtifacts', 'failureReason.$': '$.FailureReason' },
       resultPath: '$.compileStatus',
     });
@@ -321,12 +336,12 @@ export class TrainingPipeline extends Construct {
     const failedJob = new sfn.Pass(this, 'CompilationFailed', {
       parameters: {
         Error: PIPELINE_ERRORS.compileFailed,
-        'Cause.$': `States.Format('compilation job ${model.name}-neo-{} ended {}: {}', $.run.id, $.compileStatus.status, $.compileStatus.failureReason)`,
+        'Cause.$': `States.Format('compilation job ${jobNamePrefix(at.stageName, model.name, 'neo')}{} ended {}: {}', $.run.id, $.compileStatus.status, $.compileStatus.failureReason)`,
       },
       resultPath: '$.error',
     });
     const timedOut = new sfn.Pass(this, 'CompilationTimedOut', {
-      parameters: { Error: PIPELINE_ERRORS.compileTimeout, 'Cause.$': `States.Format('compilation job ${model.name}-neo-{} still running after ${maxPolls} polls', $.run.id)` },
+      parameters: { Error: PIPELINE_ERRORS.compileTimeout, 'Cause.$': `States.Format('compilation job ${jobNamePrefix(at.stageName, model.name, 'neo')}{} still running after ${maxPolls} polls', $.run.id)` },
       resultPath: '$.error',
     });
     failedJob.next(recordFailure);
@@ -344,19 +359,19 @@ export class TrainingPipeline extends Construct {
     return start.next(startPolling).next(wait).next(describe).next(decide);
   }
 
-  private jobArn(model: ModelConfig, kind: 'training-job' | 'processing-job' | 'compilation-job'): string {
+  private jobArn(stageName: string, model: ModelConfig, kind: keyof typeof JOB_KINDS): string {
     const stack = Stack.of(this);
-    return `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${kind}/${model.name}-*`;
+    return `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${kind}/${jobNamePrefix(stageName, model.name, JOB_KINDS[kind])}*`;
   }
 
   /** Least privilege for the jobs: this model's job names only, PassRole to SageMaker only. */
-  private grantJobs(model: ModelConfig, storage: PipelineStorage): void {
+  private grantJobs(model: ModelConfig, stageName: string, storage: PipelineStorage): void {
     const stack = Stack.of(this);
     const role = this.stateMachine.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags'],
-        resources: [this.jobArn(model, 'training-job'), this.jobArn(model, 'processing-job'), this.jobArn(model, 'compilation-job')],
+        resources: (Object.keys(JOB_KINDS) as (keyof typeof JOB_KINDS)[]).map((kind) => this.jobArn(stageName, model, kind)),
       }),
     );
     // The .sync integrations follow jobs through these managed EventBridge rules.
@@ -373,9 +388,24 @@ export class TrainingPipeline extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
       }),
     );
-    for (const [kind, infix] of [['training-job', 'train'], ['processing-job', 'prep'], ['compilation-job', 'neo']] as const) {
-      acknowledgeWildcardResource(role, this.jobArn(model, kind), `Job names are generated per execution (${model.name}-${infix}-<run id>); the wildcard is limited to this model's jobs.`);
+    for (const [kind, infix] of Object.entries(JOB_KINDS) as [keyof typeof JOB_KINDS, JobKind][]) {
+      acknowledgeWildcardResource(role, this.jobArn(stageName, model, kind), `Job names are generated per execution (${jobNamePrefix(stageName, model.name, infix)}<run id>); the wildcard is limited to this model's jobs of this kind.`);
     }
     Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray and CloudWatch Logs delivery (logs:CreateLogDelivery and friends) support no resource-level permissions.' });
   }
+}
+
+/** The SageMaker resource type of each kind of job, with its name infix. */
+const JOB_KINDS = { 'processing-job': 'prep', 'training-job': 'train', 'compilation-job': 'neo' } as const satisfies Record<string, JobKind>;
+
+/**
+ * The execution's timeout: every stage of the run at its configured worst case, plus two
+ * hours for the functions, queueing and retries. A manual approval waits inside the run, so
+ * its wait is included; a run cut off by its own timeout would lose the approval.
+ */
+export function trainingExecutionTimeoutSeconds(model: ModelConfig, compilePolls: number): number {
+  const training = model.training.spot.enabled ? model.training.spot.maxWaitSeconds : model.training.maxRuntimeSeconds;
+  const compile = compilePolls > 0 ? COMPILE_MAX_RUNTIME_SECONDS + compilePolls * COMPILE_POLL_SECONDS : 0;
+  const approval = model.training.approval === 'manual' ? model.training.approvalTimeoutHours * 3600 : 0;
+  return model.preprocessing.maxRuntimeSeconds + training + compile + approval + 2 * 3600;
 }

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -65,6 +66,9 @@ export class FailurePath {
       resultPath: sfn.JsonPath.DISCARD,
     });
     notify.addRetry({ ...RETRY, errors: TRANSIENT_SNS_ERRORS });
+    // A notification that cannot be sent must not replace the error it was about: the run
+    // still fails with the original error at $.error.
+    notify.addCatch(failed, { resultPath: '$.notifyError' });
     notify.next(failed);
     this.record = invokeFunction(
       scope,
@@ -90,4 +94,24 @@ export class FailurePath {
   catchInto(state: sfn.TaskStateBase | sfn.CustomState): void {
     state.addCatch(this.record, { resultPath: '$.error' });
   }
+}
+
+/**
+ * Lets a state machine publish to an encrypted topic. The SnsPublish task grants `sns:Publish`
+ * only; SNS encrypts each message with the topic's key as the publisher, so the publisher also
+ * needs `kms:GenerateDataKey` and `kms:Decrypt` on it
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse).
+ */
+export function grantPublishToEncryptedTopic(topic: sns.ITopic, grantee: iam.IGrantable): void {
+  topic.masterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+}
+
+/**
+ * The log group of a state machine's execution logs. Under `/aws/vendedlogs/states/`, CloudWatch
+ * Logs needs no resource-policy statement per log group: otherwise each one grows the account's
+ * CloudWatch Logs resource policy, which is limited to 5,120 characters
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
+ */
+export function stateMachineLogGroupName(stateMachineName: string): string {
+  return `/aws/vendedlogs/states/${stateMachineName}`;
 }

@@ -66,6 +66,57 @@ describe('the serving resources of a model stack (prod: inf2 behind a VPC)', () 
     expect(JSON.stringify(put.Resource)).not.toMatch(/Curated|Raw/);
   });
 
+  it("scopes the endpoint role to this model's artifacts and this endpoint's capture folder", () => {
+    const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('EndpointRole'))!;
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes(role[0]))!;
+    const s3 = (policy.Properties.PolicyDocument.Statement as Statement[]).filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    const text = JSON.stringify(s3);
+    expect(text).toContain('/models/churn/*');
+    expect(text).toContain('/compiled/churn/*');
+    expect(text).toContain('/gantry-prod-churn/*');
+    // No whole-bucket object access: every object resource ends in a model's folder.
+    const objectArns = s3.filter((s) => [s.Action].flat().includes('s3:GetObject')).flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r));
+    for (const arn of objectArns) expect(arn).toMatch(/\/(models\/churn|compiled\/churn|gantry-prod-churn)\/\*"/);
+    const lists = s3.filter((s) => s.Action === 's3:ListBucket');
+    expect(lists.map((s) => s.Condition)).toEqual([
+      { StringLike: { 's3:prefix': ['models/churn/*', 'compiled/churn/*'] } },
+      { StringLike: { 's3:prefix': ['gantry-prod-churn/*'] } },
+    ]);
+  });
+
+  it('trusts SageMaker only for this account and region (confused deputy)', () => {
+    for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role')).filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('sagemaker.amazonaws.com'))) {
+      expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition, id).toEqual({
+        StringEquals: { 'aws:SourceAccount': '111111111111' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:sagemaker:us-east-1:111111111111:*' },
+      });
+    }
+  });
+
+  it('lets the guardrails read the auto-rollback alarms (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html)', () => {
+    const describe = statements.filter((s) => [s.Action].flat().includes('cloudwatch:DescribeAlarms') && JSON.stringify(s.Resource).includes('LatencyP99'));
+    // The deploy workflow's role (it calls UpdateEndpoint) and the endpoint's execution role.
+    expect(describe).toHaveLength(2);
+    for (const statement of describe) {
+      const resources = JSON.stringify(statement.Resource);
+      for (const alarm of ['LatencyP99', '5xxRate', 'ModelErrors']) expect(resources).toContain(alarm);
+      expect(resources).not.toContain('Drift');
+    }
+    const alarms = (definition.States.UpdateEndpointCanary!.Parameters as any).DeploymentConfig.AutoRollbackConfiguration.Alarms;
+    expect(alarms).toHaveLength(3);
+  });
+
+  it('may tag the scalable target it registers with tags: RegisterScalableTarget with Tags needs application-autoscaling:TagResource', () => {
+    const register = definition.States.RegisterScalableTarget!.Parameters as { Tags: Record<string, string> };
+    expect(Object.keys(register.Tags).length).toBeGreaterThan(0);
+    expect(statements.some((s) => [s.Action].flat().includes('application-autoscaling:TagResource'))).toBe(true);
+  });
+
+  it('ends a refused deployment with the refusal, even when its notification cannot be sent', () => {
+    expect(definition.States.NotifyRefused!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: 'DeploymentRefused' }]);
+    expect(definition.States.NotifyFailure!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: 'DeploymentFailed' }]);
+  });
+
   it('alarms on latency p99, the 5xx rate, model errors and drift, named after the endpoint and notifying the model topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.map((a) => a.AlarmName).sort()).toEqual(['gantry-prod-churn-5xx-rate', 'gantry-prod-churn-drift', 'gantry-prod-churn-latency-p99', 'gantry-prod-churn-model-errors']);

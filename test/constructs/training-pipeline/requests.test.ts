@@ -4,6 +4,7 @@ import { compilationJobRequest, jobTags, processingJobRequest, trainingJobReques
 
 const churn = loadStageConfig('prod').models[0]!;
 const at: JobLocations = {
+  stageName: 'prod',
   artifactsBucket: 'artifacts-bucket',
   roleArn: 'arn:aws:iam::111111111111:role/job',
   kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/k',
@@ -56,8 +57,9 @@ describe('trainingJobRequest', () => {
       ['train', "States.Format('s3://artifacts-bucket/runs/churn/{}/processed/train/', $$.Execution.Name)"],
       ['validation', "States.Format('s3://artifacts-bucket/runs/churn/{}/processed/validation/', $$.Execution.Name)"],
     ]);
-    expect(request['TrainingJobName.$']).toBe("States.Format('churn-train-{}', $.run.id)");
-    expect(request['HyperParameters.$']).toBe('$.run.hyperparameters');
+    expect(request['TrainingJobName.$']).toBe("States.Format('gantry-prod-churn-train-{}', $.run.id)");
+    // validate-data's strings, not the raw overrides: SageMaker refuses a non-string value.
+    expect(request['HyperParameters.$']).toBe('$.data.hyperparameters');
   });
 
   it('supports distributed training (encrypting traffic between instances), on-demand, network isolation and a VPC', () => {

@@ -164,7 +164,7 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
       imageUri: expect.stringContaining('pytorch-inference-neuronx'),
       metrics: { auc: 0.91, logloss: 0.31, accuracy: 0.86 },
       trainingJobArn: `arn:aws:sagemaker:us-east-1:111111111111:training-job/${train.TrainingJobName}`,
-      compiledArtifactUri: expect.stringMatching(new RegExp(`^s3://${artifacts}/compiled/churn/churn-neo-`)),
+      compiledArtifactUri: expect.stringMatching(new RegExp(`^s3://${artifacts}/compiled/churn/gantry-prod-churn-neo-`)),
       baselineUri: expect.stringMatching(new RegExp(`^s3://${artifacts}/baselines/churn/`)),
       createdBy: expect.stringContaining('run-1'),
     });
@@ -221,6 +221,20 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
       Subject: 'Gantry: training of churn failed',
       Message: { model: 'churn', execution: expect.stringContaining('run-fail'), error: 'States.TaskFailed', cause: 'States.TaskFailed: simulated' },
     });
+  });
+
+  it('still fails with the original error when the failure notification itself cannot be sent', async () => {
+    // Before the fix an SNS error here (e.g. the key denying the role) became the run's error.
+    const overrides = {
+      ...fakes({ trainFailures: ['States.TaskFailed'] }),
+      NotifyFailure: async () => {
+        throw Object.assign(new Error('User is not authorized to perform kms:GenerateDataKey'), { name: 'SNS.KMSAccessDeniedException' });
+      },
+    };
+    const trace = await runStateMachine(prodAsl, { reason: 'manual' }, { overrides, executionName: 'run-notify-fails' });
+    expect(trace.status).toBe('FAILED');
+    expect(trace.error).toBe('States.TaskFailed');
+    expect(trace.cause).toBe('States.TaskFailed: simulated');
   });
 
   it('takes the failure path when compilation fails', async () => {

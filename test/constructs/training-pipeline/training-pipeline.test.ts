@@ -32,12 +32,55 @@ describe('TrainingPipeline in the model stack', () => {
     expect(actions.filter((a) => a.startsWith('sagemaker:') && a.includes('*'))).toEqual([]);
     expect(actions).not.toContain('*');
     const sagemaker = statements.find((s) => [s.Action].flat().includes('sagemaker:CreateTrainingJob'))!;
-    expect(JSON.stringify(sagemaker.Resource)).toMatch(/training-job\/churn-\*/);
+    // Per kind, with the stage: `churn-*` would also match the jobs of a model named churn-eu.
+    expect(JSON.stringify(sagemaker.Resource)).toMatch(/training-job\/gantry-prod-churn-train-\*/);
+    expect(JSON.stringify(sagemaker.Resource)).toMatch(/processing-job\/gantry-prod-churn-prep-\*/);
+    expect(JSON.stringify(sagemaker.Resource)).not.toMatch(/job\/churn-\*/);
     // Two PassRole statements: the training pipeline's (job role) and the deploy workflow's (endpoint role).
     const passRole = statements.filter((s) => [s.Action].flat().includes('iam:PassRole') && JSON.stringify(s.Resource).includes('JobRole'));
     expect(passRole).toHaveLength(1);
     expect(passRole[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
     expect(JSON.stringify(passRole[0]!.Resource)).toMatch(/JobRole/);
+  });
+
+  /** The statements of the policies attached to the role of the resource at `logicalId` (a state machine). */
+  function roleStatements(roleLogicalId: string): Array<Record<string, any>> {
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleLogicalId }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  }
+  const stateMachineRole = () => Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'gantry-prod-churn-training' } }))[0]!.Properties.RoleArn['Fn::GetAtt'][0] as string;
+
+  it('lets the state machine use the topic key: SNS encrypts as the publisher (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html)', () => {
+    const kms = roleStatements(stateMachineRole()).filter((s) => [s.Action].flat().includes('kms:GenerateDataKey'));
+    expect(kms).toHaveLength(1);
+    expect([kms[0]!.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    // The stage key, from the data stack: the topic's KmsMasterKeyId is the same reference.
+    const topic = Object.values(template.findResources('AWS::SNS::Topic'))[0]!;
+    expect(JSON.stringify(kms[0]!.Resource)).toBe(JSON.stringify(topic.Properties.KmsMasterKeyId));
+  });
+
+  it('runs long enough for a manual approval: the execution outlasts the approval wait', () => {
+    const prod = loadAllStageConfigs().find((c) => c.name === 'prod')!.models[0]!;
+    expect(prod.training.approval).toBe('manual');
+    const approvalSeconds = prod.training.approvalTimeoutHours * 3600;
+    expect(definition.States.RequestApproval!.TimeoutSeconds).toBe(approvalSeconds);
+    expect(definition.TimeoutSeconds as number).toBeGreaterThan(approvalSeconds + prod.preprocessing.maxRuntimeSeconds + prod.training.spot.maxWaitSeconds);
+  });
+
+  it('lets the job role list the asset bucket for the preprocessing script only: an S3Prefix input is listed first', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+    const list = statements.filter((s) => s.Action === 's3:ListBucket' && JSON.stringify(s.Resource).includes('cdk-hnb659fds-assets'));
+    expect(list).toHaveLength(1);
+    const preprocess = definition.States.Preprocess!.Parameters as { ProcessingInputs: Array<{ InputName: string; S3Input: { S3Uri: string; S3DataType: string } }> };
+    const code = preprocess.ProcessingInputs.find((i) => i.InputName === 'code')!.S3Input;
+    expect(code.S3DataType).toBe('S3Prefix');
+    expect(list[0]!.Condition).toEqual({ StringEquals: { 's3:prefix': code.S3Uri.replace(/^s3:\/\/[^/]+\//, '') } });
+  });
+
+  it("writes logs under /aws/vendedlogs/states/, so the account's 5,120-character Logs resource policy never grows", () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/gantry-prod-churn-training', RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/gantry-prod-churn-deploy', RetentionInDays: 365 });
   });
 
   it('gives the SageMaker job role no managed policies and named actions only', () => {

@@ -24,6 +24,20 @@ async function bucketWith(objects: Record<string, string>): Promise<string> {
 }
 
 describe('validate-data handler', () => {
+  it('returns the hyperparameters as the strings SageMaker takes, numbers and booleans included', async () => {
+    const bucket = await bucketWith({ 'churn/data.csv': 'a\n1\n' });
+    const result = await makeHandler({ s3 })({ model: 'churn', dataUri: `s3://${bucket}/churn/`, hyperparameters: { epochs: 30, 'learning-rate': 0.001, shuffle: true, optimizer: 'adam' } });
+    expect(result.hyperparameters).toEqual({ epochs: '30', 'learning-rate': '0.001', shuffle: 'true', optimizer: 'adam' });
+  });
+
+  it('refuses a hyperparameter that is not a scalar, naming it, before reading any data', async () => {
+    const run = makeHandler({ s3 })({ model: 'churn', dataUri: 's3://no-such-bucket-at-all/churn/', hyperparameters: { layers: [64, 32], epochs: null } });
+    await expect(run).rejects.toMatchObject({
+      name: PIPELINE_ERRORS.invalidHyperparameters,
+      message: 'invalid hyperparameters: layers: must be a string, a number or a boolean, got an array; epochs: must be a string, a number or a boolean, got null',
+    });
+  });
+
   it('accepts one object of the exact key and pins it by ETag', async () => {
     const bucket = await bucketWith({ 'churn/2026-11-01.csv': 'a,b\n1,2\n', 'churn/2026-11-01.csv.bak': 'old' });
     const result = await makeHandler({ s3 })({ model: 'churn', dataUri: `s3://${bucket}/churn/2026-11-01.csv` });
@@ -34,6 +48,7 @@ describe('validate-data handler', () => {
       bytes: 8,
       dataInputs: [{ uri: `s3://${bucket}/churn/2026-11-01.csv`, etag: md5('a,b\n1,2\n') }],
       truncated: false,
+      hyperparameters: {},
     });
   });
 
@@ -56,6 +71,7 @@ describe('validate-data handler', () => {
         { uri: `s3://${bucket}/curated/churn/part-0.csv`, etag: md5('a\n1\n') },
       ],
       truncated: false,
+      hyperparameters: {},
     });
   });
 
