@@ -1,4 +1,4 @@
-import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,12 @@ export interface GovernanceStackProps extends StackProps {
   readonly config: StageConfig;
   /** The stage's key: the alerts topic is encrypted with it. */
   readonly key: kms.IKey;
+  /**
+   * The time of this synth: a payer-account stage asks for tag activation again on the first
+   * deploy of each day (see `activateCostTags`).
+   * @default new Date()
+   */
+  readonly now?: Date;
 }
 
 /** The service principals that publish cost alerts. */
@@ -73,7 +79,7 @@ export class GovernanceStack extends Stack {
       thresholdExpression: JSON.stringify({ Dimensions: { Key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE', MatchOptions: ['GREATER_THAN_OR_EQUAL'], Values: [String(b.anomalyThresholdUsd)] } }),
     });
 
-    if (b.payerAccount) this.activateCostTags(config);
+    if (b.payerAccount) this.activateCostTags(config, props.now ?? new Date());
   }
 
   /** A monthly cost budget scoped by one cost-allocation tag, alerting the topic at 80 % actual and 100 % forecasted. */
@@ -97,9 +103,11 @@ export class GovernanceStack extends Stack {
   /**
    * Activates the five tag keys for cost allocation (Cost Explorer, payer account only). A key
    * AWS has not yet seen on a billed resource cannot be activated; it appears up to 24 hours
-   * after the first deploy, so a later deploy (any change to this stack) activates it.
+   * after the first deploy, so a later deploy must ask again. CloudFormation updates a custom
+   * resource only when its properties change, so the day of the synth is one of them: the
+   * first deploy of each day asks again, later ones the same day change nothing.
    */
-  private activateCostTags(config: StageConfig): void {
+  private activateCostTags(config: StageConfig, now: Date): void {
     const call: cr.AwsSdkCall = {
       service: 'CostExplorer',
       action: 'updateCostAllocationTagsStatus',
@@ -114,6 +122,8 @@ export class GovernanceStack extends Stack {
       policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['ce:UpdateCostAllocationTagsStatus'], resources: ['*'] })]),
       installLatestAwsSdk: false,
     });
+    // AwsCustomResource → its CustomResource → the CfnResource CloudFormation sees.
+    (activation.node.defaultChild!.node.defaultChild as CfnResource).addPropertyOverride('ActivationRequestedOn', now.toISOString().slice(0, 10));
     Validations.of(activation).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ce:UpdateCostAllocationTagsStatus supports no resource-level permissions.' },
     );

@@ -1,8 +1,11 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGES, type StageConfigInput } from '../../lib/config';
 import { COST_TAG_KEYS } from '../../lib/contract';
-import { testStage } from '../support/app';
+import { GovernanceStack } from '../../lib/stacks/governance-stack';
+import { stageConfig, testApp, testStage } from '../support/app';
 
 const TOPIC = { Ref: Match.stringLikeRegexp('^AlertsTopic') };
 
@@ -92,6 +95,26 @@ describe('GovernanceStack in the payer account', () => {
     for (const key of COST_TAG_KEYS) expect(text).toContain(`{"TagKey":"${key}","Status":"Active"}`);
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown }>);
     expect(statements.map((s) => s.Action)).toContainEqual('ce:UpdateCostAllocationTagsStatus');
+  });
+
+  it('asks again on the first deploy of each day: CloudFormation re-runs a custom resource only when its properties change', () => {
+    const raw = structuredClone(STAGES.prod) as StageConfigInput & { budgets: Record<string, unknown> };
+    raw.budgets.payerAccount = true;
+    const config = stageConfig(raw);
+    const activation = (now: Date) => {
+      const app = testApp();
+      const key = new kms.Key(new Stack(app, 'Keys'), 'Key');
+      const governance = new GovernanceStack(app, 'Governance', { config, key, now });
+      return Object.values(Template.fromStack(governance).findResources('Custom::AWS'))[0]!.Properties;
+    };
+    const monday = activation(new Date('2026-12-07T08:00:00Z'));
+    const mondayLater = activation(new Date('2026-12-07T17:30:00Z'));
+    const tuesday = activation(new Date('2026-12-08T08:00:00Z'));
+    expect(monday.ActivationRequestedOn).toBe('2026-12-07');
+    expect(mondayLater).toEqual(monday);
+    expect(tuesday.ActivationRequestedOn).toBe('2026-12-08');
+    // The same call on update as on create, so the changed property does activate again.
+    expect(tuesday.Update).toEqual(tuesday.Create);
   });
 
   it('synthesizes with cdk-nag and no unacknowledged finding', () => {
