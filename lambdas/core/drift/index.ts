@@ -3,4 +3,4 @@ export * from './types';
 export { DriftAccumulator, InvalidBaselineError, type DriftAccumulatorOptions } from './accumulator';
 export { CaptureDecoder, parseCaptureLine, payloadFormat, type CaptureSink, type CaptureWindow } from './capture';
 export { chiSquarePValue, chiSquareStatistic, ksDistance, logGamma, psi, PSI_EPSILON, regularizedGammaQ } from './statistics';
-export { captureHourPrefixes, driftPersists, windowEndingBefore, windowId } from './window';
+export { CAPTURE_SETTLE_MINUTES, captureHourPrefixes, driftPersists, windowEndingBefore, windowId } from './window';

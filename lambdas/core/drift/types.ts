@@ -89,10 +89,11 @@ export interface DriftReport {
  *   // Consecutive windows: true when `current` drifted and so did the `previous` (newest first)
  *   // windows, for `n` in a row in total, and the streak reaches n exactly now.
  *   function driftPersists(current: DriftReport, previous: readonly (DriftReport | undefined)[], n: number): boolean
- *   // Window helpers: the window ending at the last quarter hour before `now`, its id for report keys
- *   // (e.g. 2026-11-22T10-15Z), and the capture hour prefixes `<endpoint>/<variant>/yyyy/mm/dd/hh/` it spans.
- *   function windowEndingBefore(now: Date, minutes: number): { from: Date; to: Date }
+ *   // Window helpers: the window ending at the last quarter hour at least CAPTURE_SETTLE_MINUTES
+ *   // before `now`, its id for report keys (e.g. 2026-11-22T10-15Z), and the capture hour prefixes
+ *   // `<endpoint>/<variant>/yyyy/mm/dd/hh/` its records can be under (late flushes included).
+ *   function windowEndingBefore(now: Date, minutes: number, settleMinutes?: number): { from: Date; to: Date }
  *   function windowId(window: { from: Date }): string
- *   function captureHourPrefixes(endpoint: string, variant: string, window: { from: Date; to: Date }): string[]
+ *   function captureHourPrefixes(endpoint: string, variant: string, window: { from: Date; to: Date }, lateMinutes?: number): string[]
  */
 export type { Baseline };

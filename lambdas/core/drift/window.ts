@@ -10,13 +10,14 @@ const QUARTER_HOUR = 15 * MINUTE;
 const HOUR = 60 * MINUTE;
 
 /**
- * The `minutes` long window ending at the last quarter hour at or before `now`, so runs that
- * start a little late still check the same aligned windows. @throws RangeError
+ * The `minutes` long window ending at the last quarter hour at least `settleMinutes` before
+ * `now` (so its late capture files are in), aligned, so runs that start a little late still
+ * check the same windows. @throws RangeError
  */
-export function windowEndingBefore(now: Date, minutes: number): { from: Date; to: Date } {
+export function windowEndingBefore(now: Date, minutes: number, settleMinutes = CAPTURE_SETTLE_MINUTES): { from: Date; to: Date } {
   if (Number.isNaN(now.getTime())) throw new RangeError('windowEndingBefore: now is an invalid date');
   if (!Number.isFinite(minutes) || minutes <= 0) throw new RangeError(`windowEndingBefore: minutes must be > 0, got ${minutes}`);
-  const to = Math.floor(now.getTime() / QUARTER_HOUR) * QUARTER_HOUR;
+  const to = Math.floor((now.getTime() - settleMinutes * MINUTE) / QUARTER_HOUR) * QUARTER_HOUR;
   return { from: new Date(to - minutes * MINUTE), to: new Date(to) };
 }
 
@@ -27,13 +28,23 @@ export function windowId(window: { from: Date }): string {
 }
 
 /**
- * The capture prefixes `<endpoint>/<variant>/yyyy/mm/dd/hh/` of every hour the window touches
- * (`to` exclusive), oldest first, none for an empty window: SageMaker files each capture under the UTC hour it was written.
+ * How long after a window ends its captured traffic is taken to be in S3. SageMaker buffers
+ * capture records and writes each file under the UTC hour it writes the file in, not the hour
+ * of its records (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html
+ * gives no flush interval), so a record of 10:59:58 can land in `…/11/` minutes later.
  */
-export function captureHourPrefixes(endpoint: string, variant: string, window: CaptureWindow): string[] {
+export const CAPTURE_SETTLE_MINUTES = 5;
+
+/**
+ * The capture prefixes `<endpoint>/<variant>/yyyy/mm/dd/hh/` a window's records can be under,
+ * oldest first, none for an empty window: every hour the window touches (`to` exclusive), and
+ * the hour its last `lateMinutes` of writes fall in, for records flushed after the window
+ * ended. The caller keeps only the records whose inferenceTime lies in the window.
+ */
+export function captureHourPrefixes(endpoint: string, variant: string, window: CaptureWindow, lateMinutes = CAPTURE_SETTLE_MINUTES): string[] {
   const prefixes: string[] = [];
   if (!(window.to.getTime() > window.from.getTime())) return prefixes;
-  const last = window.to.getTime() - 1;
+  const last = window.to.getTime() - 1 + lateMinutes * MINUTE;
   for (let hour = Math.floor(window.from.getTime() / HOUR) * HOUR; hour <= last; hour += HOUR) {
     const iso = new Date(hour).toISOString();
     prefixes.push(`${endpoint}/${variant}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}/`);

@@ -216,10 +216,10 @@ describe('drift handler', () => {
     const run = (at: string) => drift(`2026-11-22T${at}:00.000Z`)(check(model));
     const sent = () => eventBridgeMock.commandCalls(PutEventsCommand).length;
 
-    expect(await run('10:16')).toMatchObject({ windowId: '2026-11-22T10-00Z', drifted: true, driftDetectedEventSent: false });
+    expect(await run('10:21')).toMatchObject({ windowId: '2026-11-22T10-00Z', drifted: true, driftDetectedEventSent: false });
     expect(sent()).toBe(0);
 
-    expect(await run('10:31')).toMatchObject({ windowId: '2026-11-22T10-15Z', drifted: true, driftDetectedEventSent: true });
+    expect(await run('10:36')).toMatchObject({ windowId: '2026-11-22T10-15Z', drifted: true, driftDetectedEventSent: true });
     const report = await readReport(model, '2026-11-22T10-15Z');
     const detail = {
       model,
@@ -235,15 +235,15 @@ describe('drift handler', () => {
     expect(report.maxPsi).toBeCloseTo(TOP_BIN_PSI, 9);
 
     // The streak goes on: no second event for it.
-    expect(await run('10:46')).toMatchObject({ drifted: true, driftDetectedEventSent: false });
+    expect(await run('10:51')).toMatchObject({ drifted: true, driftDetectedEventSent: false });
     expect(sent()).toBe(1);
 
     // [10:45, 11:00) has no traffic: only the record counts are published, so the alarm sees no value.
     stdout.mockClear();
-    expect(await run('11:01')).toEqual({ status: 'checked', windowId: '2026-11-22T10-45Z', version, records: 0, drifted: false, driftDetectedEventSent: false, reportUri: `s3://${artifactsBucket}/reports/persist/2026-11-22T10-45Z.json` });
+    expect(await run('11:06')).toEqual({ status: 'checked', windowId: '2026-11-22T10-45Z', version, records: 0, drifted: false, driftDetectedEventSent: false, reportUri: `s3://${artifactsBucket}/reports/persist/2026-11-22T10-45Z.json` });
     expect(emf()).toEqual([
       {
-        _aws: { Timestamp: Date.parse('2026-11-22T11:01:00.000Z'), CloudWatchMetrics: [{ Namespace: 'Gantry', Dimensions: [['Stage', 'Model']], Metrics: [{ Name: 'DriftRecords', Unit: 'Count' }, { Name: 'DriftMalformedRecords', Unit: 'Count' }] }] },
+        _aws: { Timestamp: Date.parse('2026-11-22T11:06:00.000Z'), CloudWatchMetrics: [{ Namespace: 'Gantry', Dimensions: [['Stage', 'Model']], Metrics: [{ Name: 'DriftRecords', Unit: 'Count' }, { Name: 'DriftMalformedRecords', Unit: 'Count' }] }] },
         Stage: 'test',
         Model: 'persist',
         DriftRecords: 0,
@@ -253,16 +253,25 @@ describe('drift handler', () => {
     expect(await readReport(model, '2026-11-22T10-45Z')).toMatchObject({ records: 0, noData: true, drifted: false, maxPsi: 0 });
 
     // The empty window broke the streak: a new one needs two drifted windows again.
-    expect(await run('11:16')).toMatchObject({ drifted: true, driftDetectedEventSent: false });
-    expect(await run('11:31')).toMatchObject({ windowId: '2026-11-22T11-15Z', drifted: true, driftDetectedEventSent: true });
+    expect(await run('11:21')).toMatchObject({ drifted: true, driftDetectedEventSent: false });
+    expect(await run('11:36')).toMatchObject({ windowId: '2026-11-22T11-15Z', drifted: true, driftDetectedEventSent: true });
     expect(sent()).toBe(2);
+  });
+
+  it('counts a record of the last second of a window that SageMaker flushed into the next hour\'s folder', async () => {
+    const model = 'boundary';
+    await promoted(model);
+    const endpoint = `gantry-${STAGE}-${model}`;
+    // Written at 11:02 under …/11/, but its inference time is 10:59:59: it belongs to [10:45, 11:00).
+    await putCapture(endpoint, '2026-11-22T11:02:00.000Z', [captureLine('2026-11-22T10:59:59Z', base64Csv(steady(3))), captureLine('2026-11-22T11:01:00Z', base64Csv(steady(5)))]);
+    expect(await drift('2026-11-22T11:06:00.000Z')(check(model))).toMatchObject({ windowId: '2026-11-22T10-45Z', records: 3 });
   });
 
   it('sends DriftDetected on the first drifted window when one window is enough', async () => {
     const model = 'single';
     await promoted(model);
     await putCapture(`gantry-${STAGE}-${model}`, '2026-11-22T10:05:30.000Z', [captureLine('2026-11-22T10:05:00Z', json(drifted(3)))]);
-    expect(await drift('2026-11-22T10:16:00.000Z')(check(model, { consecutiveWindows: 1 }))).toMatchObject({ drifted: true, driftDetectedEventSent: true });
+    expect(await drift('2026-11-22T10:21:00.000Z')(check(model, { consecutiveWindows: 1 }))).toMatchObject({ drifted: true, driftDetectedEventSent: true });
     expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 
@@ -270,7 +279,7 @@ describe('drift handler', () => {
     const model = 'steady';
     const version = await promoted(model);
     await putCapture(`gantry-${STAGE}-${model}`, '2026-11-22T10:05:30.000Z', [captureLine('2026-11-22T10:05:00Z', json(steady(10)))]);
-    expect(await drift('2026-11-22T10:16:00.000Z')(check(model, { consecutiveWindows: 1 }))).toEqual({
+    expect(await drift('2026-11-22T10:21:00.000Z')(check(model, { consecutiveWindows: 1 }))).toEqual({
       status: 'checked',
       windowId: '2026-11-22T10-00Z',
       version,
@@ -288,9 +297,9 @@ describe('drift handler', () => {
     await promoted(model);
     const endpoint = `gantry-${STAGE}-${model}`;
     for (const time of ['10:05', '10:20']) await putCapture(endpoint, `2026-11-22T${time}:30.000Z`, [captureLine(`2026-11-22T${time}:00Z`, json(drifted(2)))]);
-    expect(await drift('2026-11-22T10:16:00.000Z')(check(model))).toMatchObject({ version: 1, drifted: true });
+    expect(await drift('2026-11-22T10:21:00.000Z')(check(model))).toMatchObject({ version: 1, drifted: true });
     await promoted(model);
-    expect(await drift('2026-11-22T10:31:00.000Z')(check(model))).toMatchObject({ version: 2, drifted: true, driftDetectedEventSent: false });
+    expect(await drift('2026-11-22T10:36:00.000Z')(check(model))).toMatchObject({ version: 2, drifted: true, driftDetectedEventSent: false });
     expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
@@ -298,7 +307,7 @@ describe('drift handler', () => {
     const model = 'backfill';
     await promoted(model);
     await putCapture(`gantry-${STAGE}-${model}`, '2026-11-20T08:05:30.000Z', [captureLine('2026-11-20T08:05:00Z', json(drifted(3))), captureLine('2026-11-20T08:25:00Z', json(drifted(4)))]);
-    const result = await drift('2026-11-22T10:16:00.000Z')(check(model, { window: { from: '2026-11-20T08:00:00Z', to: '2026-11-20T08:20:00Z' } }));
+    const result = await drift('2026-11-22T10:21:00.000Z')(check(model, { window: { from: '2026-11-20T08:00:00Z', to: '2026-11-20T08:20:00Z' } }));
     expect(result).toMatchObject({ status: 'checked', windowId: '2026-11-20T08-00Z', records: 3 });
     expect(await readReport(model, '2026-11-20T08-00Z')).toMatchObject({ window: { from: '2026-11-20T08:00:00.000Z', to: '2026-11-20T08:20:00.000Z' }, records: 3 });
   });
@@ -308,7 +317,7 @@ describe('drift handler', () => {
     await promoted(model);
     await putCapture(`gantry-${STAGE}-${model}`, '2026-11-22T10:05:30.000Z', [captureLine('2026-11-22T10:05:00Z', json(drifted(3)))]);
     eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
-    await expect(drift('2026-11-22T10:16:00.000Z')(check(model, { consecutiveWindows: 1 }))).rejects.toMatchObject({
+    await expect(drift('2026-11-22T10:21:00.000Z')(check(model, { consecutiveWindows: 1 }))).rejects.toMatchObject({
       name: 'DriftEventError',
       message: 'model "refused": PutEvents refused the DriftDetected event: InternalFailure: try again',
     });
@@ -320,7 +329,7 @@ describe('drift handler', () => {
     ['a model with no production version', 'unpromoted', true],
   ])('returns no-production for %s, publishing and writing nothing', async (_, model, register) => {
     if (register) await registry.register(version(model, baselineUri));
-    expect(await drift('2026-11-22T10:16:00.000Z')(check(model))).toEqual({ status: 'no-production' });
+    expect(await drift('2026-11-22T10:21:00.000Z')(check(model))).toEqual({ status: 'no-production' });
     expect(emf()).toEqual([]);
     expect(await reportKeys(model)).toEqual([]);
   });
@@ -328,7 +337,7 @@ describe('drift handler', () => {
   it('returns no-baseline when the production version has none', async () => {
     const model = 'no-baseline';
     const v = await promoted(model, null);
-    expect(await drift('2026-11-22T10:16:00.000Z')(check(model))).toEqual({ status: 'no-baseline', version: v });
+    expect(await drift('2026-11-22T10:21:00.000Z')(check(model))).toEqual({ status: 'no-baseline', version: v });
     expect(emf()).toEqual([]);
     expect(await reportKeys(model)).toEqual([]);
   });
@@ -346,7 +355,7 @@ describe('drift handler', () => {
       const key = `baselines/${model}.json`;
       if (body !== undefined) await s3.send(new PutObjectCommand({ Bucket: artifactsBucket, Key: key, Body: body }));
       await promoted(model, `s3://${artifactsBucket}/${key}`);
-      const error = await drift('2026-11-22T10:16:00.000Z')(check(model)).catch((e: unknown) => e as Error);
+      const error = await drift('2026-11-22T10:21:00.000Z')(check(model)).catch((e: unknown) => e as Error);
       expect(error).toMatchObject({ name: 'InvalidBaselineError', uri: `s3://${artifactsBucket}/${key}` });
       expect((error as Error).message).toMatch(new RegExp(`^baseline s3://${artifactsBucket}/${key}: ${reason.source}`));
       expect(await reportKeys(model)).toEqual([]);
@@ -371,7 +380,7 @@ describe('drift handler', () => {
     [{ window: { from: '2026-11-20T10:00:00Z', to: '2026-11-22T10:00:00Z' } }, /window\.to: must be at most 1440 minutes after window\.from/],
     [{ stage: 'prod' }, /unknown key\(s\) stage/],
   ])('throws InvalidEventError naming the field for bad event %#', async (patch, message) => {
-    await expect(drift('2026-11-22T10:16:00.000Z')({ ...check('churn'), ...patch })).rejects.toMatchObject({ name: 'InvalidEventError', message: expect.stringMatching(message) });
+    await expect(drift('2026-11-22T10:21:00.000Z')({ ...check('churn'), ...patch })).rejects.toMatchObject({ name: 'InvalidEventError', message: expect.stringMatching(message) });
   });
 
   it('runs as deployed: the exported handler reads its configuration from the environment', async () => {

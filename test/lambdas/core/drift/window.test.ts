@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureHourPrefixes, DEFAULT_THRESHOLDS, driftPersists, windowEndingBefore, windowId, type DriftReport } from '../../../../lambdas/core/drift';
+import { CAPTURE_SETTLE_MINUTES, captureHourPrefixes, DEFAULT_THRESHOLDS, driftPersists, windowEndingBefore, windowId, type DriftReport } from '../../../../lambdas/core/drift';
 
 function report(verdict: 'drift' | 'steady' | 'no-data'): DriftReport {
   return { model: 'm', records: verdict === 'no-data' ? 0 : 100, malformed: {}, features: [], maxPsi: 0, maxKs: 0, noData: verdict === 'no-data', drifted: verdict === 'drift', thresholds: DEFAULT_THRESHOLDS };
@@ -53,8 +53,16 @@ describe('windowEndingBefore', () => {
     ['2026-11-22T10:15:00.000Z', 15, '2026-11-22T10:00:00.000Z', '2026-11-22T10:15:00.000Z'],
     ['2026-11-22T10:14:59.999Z', 15, '2026-11-22T09:45:00.000Z', '2026-11-22T10:00:00.000Z'],
     ['2027-01-01T00:05:00.000Z', 30, '2026-12-31T23:30:00.000Z', '2027-01-01T00:00:00.000Z'],
-  ])('now %s, %i minutes → [%s, %s)', (now, minutes, from, to) => {
-    const window = windowEndingBefore(new Date(now), minutes);
+  ])('now %s, %i minutes, no settle time → [%s, %s)', (now, minutes, from, to) => {
+    const window = windowEndingBefore(new Date(now), minutes, 0);
+    expect({ from: window.from.toISOString(), to: window.to.toISOString() }).toEqual({ from, to });
+  });
+
+  it.each([
+    ['2026-11-22T11:04:59.000Z', '2026-11-22T10:30:00.000Z', '2026-11-22T10:45:00.000Z'],
+    ['2026-11-22T11:05:00.000Z', '2026-11-22T10:45:00.000Z', '2026-11-22T11:00:00.000Z'],
+  ])(`waits ${CAPTURE_SETTLE_MINUTES} minutes for late capture files: now %s → [%s, %s)`, (now, from, to) => {
+    const window = windowEndingBefore(new Date(now), 15);
     expect({ from: window.from.toISOString(), to: window.to.toISOString() }).toEqual({ from, to });
   });
 
@@ -72,7 +80,7 @@ describe('windowId', () => {
 });
 
 describe('captureHourPrefixes', () => {
-  const prefixes = (from: string, to: string) => captureHourPrefixes('churn-prod', 'primary', { from: new Date(from), to: new Date(to) });
+  const prefixes = (from: string, to: string, late = 0) => captureHourPrefixes('churn-prod', 'primary', { from: new Date(from), to: new Date(to) }, late);
 
   it('gives the one hour of a window inside it, zero-padded', () => {
     expect(prefixes('2026-01-02T03:00:00Z', '2026-01-02T03:15:00Z')).toEqual(['churn-prod/primary/2026/01/02/03/']);
@@ -82,6 +90,15 @@ describe('captureHourPrefixes', () => {
   it('gives two hours for a window across an hour boundary, and days, months and years roll over', () => {
     expect(prefixes('2026-11-22T10:50:00Z', '2026-11-22T11:05:00Z')).toEqual(['churn-prod/primary/2026/11/22/10/', 'churn-prod/primary/2026/11/22/11/']);
     expect(prefixes('2026-12-31T23:45:00Z', '2027-01-01T00:15:00Z')).toEqual(['churn-prod/primary/2026/12/31/23/', 'churn-prod/primary/2027/01/01/00/']);
+  });
+
+  it('reads the next hour too when a window ends on the hour: its last records are flushed into that hour\'s folder', () => {
+    expect(captureHourPrefixes('churn-prod', 'primary', { from: new Date('2026-11-22T10:45:00Z'), to: new Date('2026-11-22T11:00:00Z') })).toEqual([
+      'churn-prod/primary/2026/11/22/10/',
+      'churn-prod/primary/2026/11/22/11/',
+    ]);
+    // A window ending mid-hour: its late files are still in the same hour.
+    expect(prefixes('2026-11-22T10:15:00Z', '2026-11-22T10:30:00Z', CAPTURE_SETTLE_MINUTES)).toEqual(['churn-prod/primary/2026/11/22/10/']);
   });
 
   it('gives every hour of a long window and none for an empty one', () => {
