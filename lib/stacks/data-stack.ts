@@ -58,6 +58,26 @@ export class DataStack extends Stack {
       }),
     );
 
+    // Grants only for AWS resources (Control Tower CT.KMS.PR.3): a grant that is neither asked
+    // for by a KMS-integrated service on the caller's behalf (kms:GrantIsForAWSResource) nor by a
+    // service principal (aws:PrincipalIsAWSService) is denied. The grants SageMaker and DynamoDB
+    // create for the volumes, captures and tables they encrypt with this key carry
+    // kms:GrantIsForAWSResource true, so they still work. BoolIfExists: a request without the
+    // key counts as false.
+    // https://docs.aws.amazon.com/kms/latest/developerguide/policy-conditions.html
+    // https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsNotForAwsResources',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
+
     this.lake = new DataLake(this, 'Lake', {
       encryptionKey: this.key,
       lifecycle: config.lake,

@@ -1,9 +1,11 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { ENV } from '../contract';
 import { GantryFunction } from '../constructs/gantry-function/gantry-function';
+import type { MlNetwork } from '../constructs/ml-network/ml-network';
 import type { PipelineFunctions } from '../constructs/training-pipeline/training-pipeline';
 import { acknowledgeWildcardResource } from '../nag';
 import type { DataStack } from './data-stack';
@@ -13,6 +15,13 @@ export interface RuntimeStackProps extends StackProps {
   readonly stageName: string;
   /** The stage's data stack, whose key, tables and buckets the functions use. */
   readonly data: DataStack;
+  /** How long the functions' logs are kept (the stage's `logRetentionDays`). */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * The stage's VPC: the functions run in its private subnets with a security group of their own.
+   * @default - the functions run outside any VPC
+   */
+  readonly network?: MlNetwork;
 }
 
 /**
@@ -43,8 +52,18 @@ export class RuntimeStack extends Stack {
     super(scope, id, props);
     const { data, stageName } = props;
     const registryEnv = { [ENV.registryTable]: data.registry.table.tableName };
+    const vpc = props.network?.functionPlacement();
     const fn = (handler: string, description: string, environment: Record<string, string> = {}, timeout?: Duration, memorySize?: number) =>
-      new GantryFunction(this, handler.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''), { handler, description, logKey: data.key, environment, timeout, memorySize });
+      new GantryFunction(this, handler.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''), {
+        handler,
+        description,
+        logKey: data.key,
+        logRetention: props.logRetention,
+        vpc,
+        environment,
+        timeout,
+        memorySize,
+      });
 
     this.register = fn('register', 'Registers a model version with its lineage in the registry', registryEnv);
     data.registry.grantWrite(this.register.function);

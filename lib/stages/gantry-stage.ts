@@ -44,6 +44,7 @@ export class GantryStage extends Stage {
         description: `Gantry ${props.config.name}: VPC for SageMaker jobs and endpoints`,
         vpc: props.config.vpc,
         logKey: this.data.key,
+        logRetention: props.config.logRetentionDays,
       });
     }
     this.runtime = new RuntimeStack(this, 'Runtime', {
@@ -51,6 +52,8 @@ export class GantryStage extends Stage {
       description: `Gantry ${props.config.name}: Lambda functions shared by every model`,
       stageName: props.config.name,
       data: this.data,
+      logRetention: props.config.logRetentionDays,
+      network: this.network?.network,
     });
     const models = new Map<string, ModelStack>();
     for (const model of props.config.models) {

@@ -50,6 +50,32 @@ describe('DataStack', () => {
     expect(services.every((st) => st.Condition !== undefined)).toBe(true);
   });
 
+  // Control Tower CT.KMS.PR.3 (https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html#ct-kms-pr-3-description),
+  // condition keys: https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html
+  it('denies kms:CreateGrant to everyone unless a KMS-integrated service asks on their behalf or a service principal does', () => {
+    for (const template of [prod, dev]) {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'DenyGrantsNotForAwsResources',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+            },
+          ]),
+        },
+      });
+    }
+    // The deny is the key policy's only one: the grants SageMaker and DynamoDB create for the
+    // stage's resources carry kms:GrantIsForAWSResource true and stay allowed.
+    const key = Object.values(prod.findResources('AWS::KMS::Key'))[0]!;
+    const denies = (key.Properties.KeyPolicy.Statement as Array<{ Effect: string }>).filter((st) => st.Effect === 'Deny');
+    expect(denies).toHaveLength(1);
+  });
+
   it('retains every stateful resource in prod and protects its tables', () => {
     for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key']) {
       const resources = Object.values(prod.findResources(type));

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '../../lib/config';
 import { testStage } from '../support/app';
 
 describe('RuntimeStack', () => {
@@ -20,8 +21,38 @@ describe('RuntimeStack', () => {
     });
   });
 
-  it('logs to its own KMS-encrypted log group with a retention', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 90 });
+  it('logs to its own KMS-encrypted log group, kept for the stage\'s logRetentionDays (365 by default)', () => {
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(9);
+    expect(groups.every((g) => g.Properties.KmsKeyId !== undefined && g.Properties.RetentionInDays === 365)).toBe(true);
+    const longer = Template.fromStack(testStage({ ...STAGES.dev!, logRetentionDays: 731 }).stage.runtime);
+    expect(Object.values(longer.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays)).toEqual(Array(9).fill(731));
+  });
+
+  // Control Tower CT.LAMBDA.PR.3: https://docs.aws.amazon.com/controltower/latest/controlreference/lambda-rules.html#ct-lambda-pr-3-description
+  it('runs every function in the stage VPC\'s private subnets with the functions\' own security group, and lets each role manage its interfaces', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(9);
+    for (const fn of functions) {
+      expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
+      expect(JSON.stringify(fn.Properties.VpcConfig.SecurityGroupIds)).toMatch(/NetworkFunctionSecurityGroup/);
+      expect(JSON.stringify(fn.Properties.VpcConfig.SubnetIds)).toMatch(/NetworkVpcjobsSubnet1.*NetworkVpcjobsSubnet2/);
+    }
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      const onAnyResource = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).filter((st) => st.Resource === '*').flatMap((st) => [st.Action].flat());
+      expect(onAnyResource).toEqual(expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface']));
+    }
+  });
+
+  it('runs the functions outside any VPC, with no EC2 permissions, in a stage without one', () => {
+    const dev = Template.fromStack(testStage('dev').stage.runtime);
+    expect(Object.values(dev.findResources('AWS::Lambda::Function')).every((fn) => fn.Properties.VpcConfig === undefined)).toBe(true);
+    expect(JSON.stringify(dev.findResources('AWS::IAM::Policy'))).not.toContain('ec2:');
+  });
+
+  it('throws when the stage VPC has neither NAT gateways nor interface endpoints, naming both fields', () => {
+    const isolated = { ...STAGES.prod!, vpc: { natGateways: 0, interfaceEndpoints: false } };
+    expect(() => testStage(isolated)).toThrow(/vpc\.natGateways is 0 and vpc\.interfaceEndpoints is false/);
   });
 
   it('grants named table actions only: no action wildcards, no managed policies, no index/*', () => {

@@ -17,7 +17,7 @@ function stageWithModels(count: number): StageConfigInput {
 }
 
 describe('GantryStage', () => {
-  it('synthesizes every shipped stage with cdk-nag and no unacknowledged finding', () => {
+  it('synthesizes every shipped stage with cdk-nag and the Control Tower controls, and no unacknowledged finding', () => {
     const app = testApp();
     const stages = defineGantryApp(app, loadAllStageConfigs());
     const assembly = app.synth();
@@ -47,8 +47,11 @@ describe('GantryStage', () => {
   });
 
   it(`keeps every stack under ${MAX_RESOURCES_PER_STACK} resources, even with 40 models`, () => {
-    const { app, stage } = testStage(stageWithModels(40));
-    const stacks = app.synth().getNestedAssembly(stage.artifactId).stacks;
+    const { stage } = testStage(stageWithModels(40));
+    // Counting needs the templates only: a Stage's own synth skips the validation plugins (cdk-nag,
+    // cfn-guard), which run on the App's synth and take most of the time with 44 templates; the
+    // shipped stages are validated above.
+    const stacks = stage.synth().stacks;
     expect(stacks.length).toBeGreaterThan(0);
     for (const stack of stacks) {
       expect(Object.keys(stack.template.Resources).length, stack.stackName).toBeLessThan(MAX_RESOURCES_PER_STACK);

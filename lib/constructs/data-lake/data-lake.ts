@@ -24,12 +24,14 @@ export interface DataLakeProps {
 
 /**
  * The data lake: one bucket per zone (raw, curated, features, artifacts, capture) plus the
- * bucket that receives their server access logs.
+ * bucket that receives their server access logs. Every bucket sends its object events to
+ * EventBridge (Control Tower CT.S3.PR.4): the curated zone's trigger retraining, the others are
+ * there for rules to use.
  */
 export class DataLake extends Construct {
   /** Landing zone for source data, as delivered. */
   public readonly raw: s3.Bucket;
-  /** Cleaned data that training reads; new objects emit EventBridge events. */
+  /** Cleaned data that training reads; its new objects trigger the training pipelines. */
   public readonly curated: s3.Bucket;
   /** The offline feature store. */
   public readonly features: s3.Bucket;
@@ -59,10 +61,11 @@ export class DataLake extends Construct {
     this.artifacts = zoneBucket('Artifacts', 'artifacts');
     this.capture = zoneBucket('Capture', 'capture');
 
-    // Native CloudFormation property instead of `eventBridgeEnabled: true`, which deploys a
-    // custom-resource Lambda (untaggable, so invisible to cost reports) to do the same thing.
-    const cfnCurated = this.curated.node.defaultChild as s3.CfnBucket;
-    cfnCurated.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    for (const bucket of [this.accessLogs, this.raw, this.curated, this.features, this.artifacts, this.capture]) {
+      // Native CloudFormation property instead of `eventBridgeEnabled: true`, which deploys a
+      // custom-resource Lambda (untaggable, so invisible to cost reports) to do the same thing.
+      (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    }
   }
 
   /** The bucket of a zone. */

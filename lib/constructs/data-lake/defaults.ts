@@ -52,7 +52,8 @@ export function lakeBucketProps(options: {
 }
 
 /**
- * The access-log target. S3 server access logging cannot deliver to a KMS-encrypted bucket,
+ * The access-log target. S3 server access logging cannot deliver to a KMS-encrypted bucket or
+ * one with Object Lock (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html),
  * so this one uses SSE-S3; it holds no data, only request logs.
  */
 export function accessLogBucketProps(options: { readonly retentionDays: number; readonly removalPolicy: RemovalPolicy }): s3.BucketProps {

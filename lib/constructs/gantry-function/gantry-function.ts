@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +10,28 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PROJECT_ROOT = join(__dirname, '..', '..', '..');
+
+/** Where in a VPC a function runs. */
+export interface GantryFunctionVpc {
+  readonly vpc: ec2.IVpc;
+  /** Private subnets: Lambda gives a function's interfaces no public address. */
+  readonly subnets: ec2.SubnetSelection;
+  /** The function's own group, not one shared with other workloads. */
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
+// Lambda creates and removes the function's network interfaces with its execution role
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html), the actions of
+// AWSLambdaVPCAccessExecutionRole without its logs:* ones
+// (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html).
+const ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
 
 export interface GantryFunctionProps {
   /** Handler folder under `lambdas/`, e.g. `register` for `lambdas/register/handler.ts`. */
@@ -32,9 +55,15 @@ export interface GantryFunctionProps {
   readonly memorySize?: number;
   /**
    * How long logs are kept.
-   * @default logs.RetentionDays.THREE_MONTHS
+   * @default logs.RetentionDays.ONE_YEAR (Control Tower's CT.CLOUDWATCH.PR.2 minimum)
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Run the function in these private subnets with this security group; its role gets the
+   * network-interface permissions Lambda needs.
+   * @default - Lambda's own network, outside any VPC of yours
+   */
+  readonly vpc?: GantryFunctionVpc;
 }
 
 /**
@@ -55,7 +84,7 @@ export class GantryFunction extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.logKey,
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
@@ -63,6 +92,8 @@ export class GantryFunction extends Construct {
       description: `Gantry ${props.handler} function`,
     });
     this.logGroup.grantWrite(this.role);
+    // Lambda checks these permissions when it creates the function, so they come first.
+    if (props.vpc) this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ENI_ACTIONS, resources: ['*'] }));
 
     this.function = new NodejsFunction(this, 'Function', {
       entry,
@@ -75,6 +106,7 @@ export class GantryFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: [props.vpc.securityGroup] } : {}),
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `gantry-${props.handler}`, ...props.environment },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -92,9 +124,12 @@ export class GantryFunction extends Construct {
       },
     });
 
+    const xrayReason = 'X-Ray xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; active tracing needs "*" for exactly these two actions.';
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; active tracing needs "*" for exactly these two actions.',
+      reason: props.vpc
+        ? `${xrayReason} The network-interface actions Lambda performs with the role act on interfaces it creates with generated ids, and ec2:DescribeNetworkInterfaces works only on "*" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).`
+        : xrayReason,
     });
   }
 }

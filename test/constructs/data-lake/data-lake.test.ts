@@ -81,9 +81,10 @@ describe('DataLake', () => {
     });
   });
 
-  it('sends EventBridge notifications from the curated bucket only, natively (no custom-resource Lambda)', () => {
+  // Control Tower CT.S3.PR.4: https://docs.aws.amazon.com/controltower/latest/controlreference/s3-rules.html#ct-s3-pr-4-description
+  it('sends EventBridge notifications from every bucket, natively (no custom-resource Lambda)', () => {
     const notifying = template.findResources('AWS::S3::Bucket', { Properties: { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } } });
-    expect(Object.keys(notifying)).toEqual([expect.stringMatching(/^LakeCurated/)]);
+    expect(Object.keys(notifying).sort()).toEqual(['LakeAccessLogs', 'LakeArtifacts', 'LakeCapture', 'LakeCurated', 'LakeFeatures', 'LakeRaw'].map((id) => expect.stringMatching(new RegExp(`^${id}[0-9A-F]{8}$`))));
     template.resourceCountIs('AWS::Lambda::Function', 0);
     template.resourceCountIs('Custom::S3BucketNotifications', 0);
   });
