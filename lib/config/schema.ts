@@ -1,6 +1,19 @@
 import { z } from 'zod';
+import { deploymentResourceName, endpointName, jobNamePrefix, MAX_DEPLOYABLE_VERSION, type JobKind } from '../contract';
 import { findInstanceSpec, knownInstanceTypes, type Accelerator, type InstanceUse } from './instance-types';
 import { ratePeriodMinutes, scheduleProblem } from './schedule';
+import {
+  LOG_RETENTION,
+  maxTrafficShiftingPercent,
+  neoInf2Problem,
+  NEO_ML_INF2,
+  SAGEMAKER_NAME,
+  STEP_FUNCTIONS,
+  TRAFFIC_SHIFTING,
+  trafficShiftingProblem,
+  trafficShiftingStepInstances,
+  type DocumentedLimit,
+} from './service-limits';
 
 /*
  * The schema of a stage's config. Every object is strict (unknown keys are errors), every
@@ -137,8 +150,8 @@ const gateSchema = z.strictObject({
     .default({}),
 });
 
-// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** The retention periods CloudWatch Logs accepts (lib/config/service-limits.ts). */
+export const LOG_RETENTION_DAYS = LOG_RETENTION.value;
 
 const SERVERLESS_MEMORY = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 
@@ -149,6 +162,14 @@ const servingSchema = z.strictObject({
   image: ecrImageUri.optional(),
   /** Instance type; not used for serverless. @default 'ml.inf2.xlarge' for inf2, 'ml.g5.xlarge' for gpu, 'ml.m5.large' for cpu */
   instanceType: instanceType('inference').optional(),
+  /**
+   * How the training pipeline compiles the model for Inferentia2 (inf2 only). `neuronx`:
+   * torch-neuronx (`torch_neuronx.trace`) in a SageMaker job on a Neuron image, for any version
+   * the Neuron SDK supports. `neo`: a SageMaker Neo compilation job, which compiles only the
+   * framework versions and regions in lib/config/service-limits.ts (NEO_ML_INF2).
+   * @default 'neuronx' for inf2
+   */
+  compiler: z.enum(['neuronx', 'neo']).optional(),
   /** @default 1 */
   initialInstanceCount: z.number().int().min(1).max(100).default(1),
   autoscaling: z
@@ -173,8 +194,9 @@ const servingSchema = z.strictObject({
   /** Payload format of the endpoint. @default 'text/csv' */
   contentType: z.enum(['text/csv', 'application/json']).default('text/csv'),
   /**
-   * How a new version replaces the one in service (SageMaker blue/green deployment).
-   * @default 'canary' for instance endpoints, 'all-at-once' for serverless (which has no guardrails)
+   * How a new version replaces the one in service (SageMaker blue/green deployment). A canary or
+   * linear step is at most half the variant's instances, so both need a fleet of two or more.
+   * @default 'canary' for instance endpoints whose every fleet size (autoscaling.minInstances up) allows one, else 'all-at-once'; 'all-at-once' for serverless (which has no guardrails)
    */
   strategy: z.enum(['canary', 'linear', 'all-at-once']).optional(),
   /** Traffic shifting and baking of the deployment guardrails. */
@@ -232,8 +254,37 @@ const driftSchema = z.strictObject({
 
 const DEFAULT_SERVING_INSTANCE = { inf2: 'ml.inf2.xlarge', gpu: 'ml.g5.xlarge', cpu: 'ml.m5.large' } as const;
 const SERVING_ACCELERATOR = { inf2: 'inferentia', gpu: 'nvidia-gpu', cpu: 'cpu' } as const;
-// Frameworks SageMaker Neo can compile for Inferentia2 (ml_inf2).
-const NEO_INF2_FRAMEWORKS: readonly string[] = ['pytorch', 'tensorflow'];
+// Frameworks Inferentia2 serves: compiled by torch-neuronx or tensorflow-neuronx, or by Neo (PyTorch and TensorFlow only).
+const INF2_FRAMEWORKS: readonly string[] = ['pytorch', 'tensorflow'];
+
+type ServingInput = Pick<z.output<typeof servingSchema>, 'target' | 'strategy' | 'initialInstanceCount' | 'autoscaling' | 'deployment'>;
+
+/** Every instance count the variant can have when a deployment starts: autoscaling's range, and the initial count. */
+function fleetSizes(s: ServingInput): number[] {
+  const low = Math.min(s.autoscaling.minInstances, s.initialInstanceCount);
+  const high = Math.max(s.autoscaling.maxInstances, s.initialInstanceCount);
+  return Array.from({ length: Math.max(0, high - low + 1) }, (_, i) => low + i).filter((n) => n >= 1);
+}
+
+/**
+ * Why SageMaker refuses the (canary or linear) strategy for some fleet size the variant can have.
+ * UpdateEndpoint sends RetainAllVariantProperties, so the new fleet starts at the count
+ * autoscaling reached, anywhere from minInstances up.
+ */
+function strategyProblem(s: ServingInput, strategy: 'canary' | 'linear'): string | undefined {
+  const percent = strategy === 'canary' ? s.deployment.canaryPercent : s.deployment.linearStepPercent;
+  for (const n of fleetSizes(s)) {
+    const problem = trafficShiftingProblem(strategy, percent, n);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** The strategy a model deploys with when the config names none. */
+function defaultStrategy(s: ServingInput): 'canary' | 'all-at-once' {
+  if (s.target === 'serverless') return 'all-at-once';
+  return strategyProblem(s, 'canary') === undefined ? 'canary' : 'all-at-once';
+}
 
 export const modelSchema = z
   .strictObject({
@@ -351,13 +402,38 @@ export const modelSchema = z
           message: `must not exceed serving.autoscaling.maxInstances (${s.autoscaling.maxInstances})`,
         });
       }
+      if ((s.strategy === 'canary' || s.strategy === 'linear') && s.autoscaling.minInstances >= 1 && s.autoscaling.minInstances <= s.autoscaling.maxInstances) {
+        const strategy = s.strategy;
+        const percent = strategy === 'canary' ? s.deployment.canaryPercent : s.deployment.linearStepPercent;
+        const failing = fleetSizes(s).filter((n) => trafficShiftingProblem(strategy, percent, n) !== undefined);
+        if (failing.length > 0) {
+          const rule =
+            strategy === 'canary'
+              ? `a canary is at most 50 % of the variant's instances and at least one (${TRAFFIC_SHIFTING.canaryMaxFraction.url})`
+              : `a linear step is 10 to 50 % of the variant's instances and at least one (${TRAFFIC_SHIFTING.linearStepMaxFraction.url})`;
+          const fleet = `UpdateEndpoint keeps the count autoscaling reached (RetainAllVariantProperties), so it must hold for every size from serving.autoscaling.minInstances (${s.autoscaling.minInstances}) to maxInstances (${s.autoscaling.maxInstances})`;
+          const field = strategy === 'canary' ? 'serving.deployment.canaryPercent' : 'serving.deployment.linearStepPercent';
+          const best = maxTrafficShiftingPercent(strategy, fleetSizes(s).filter((n) => n >= 2));
+          ctx.addIssue({
+            code: 'custom',
+            path: ['serving', 'strategy'],
+            input: strategy,
+            message: failing.includes(1)
+              ? `${strategy} needs at least 2 instances: ${rule}, so one instance cannot take it; ${fleet}. Set serving.autoscaling.minInstances and serving.initialInstanceCount to 2 or more, or use strategy "all-at-once"`
+              : `${strategy} at ${field} ${percent} % is more than half of a ${failing[0]}-instance fleet if SageMaker rounds it up to ${trafficShiftingStepInstances(percent, failing[0]!)} instances: ${rule}, and the pages do not say how a percentage is rounded; ${fleet}. ${best === undefined ? 'Use strategy "all-at-once"' : `Set ${field} to ${best} or less`}`,
+          });
+        }
+      }
     }
-    if (s.target === 'inf2' && !NEO_INF2_FRAMEWORKS.includes(m.framework.name)) {
+    if (s.compiler !== undefined && s.target !== 'inf2') {
+      ctx.addIssue({ code: 'custom', path: ['serving', 'compiler'], input: s.compiler, message: `only applies to serving.target "inf2" (models compiled for Inferentia2), not "${s.target}"` });
+    }
+    if (s.target === 'inf2' && !INF2_FRAMEWORKS.includes(m.framework.name)) {
       ctx.addIssue({
         code: 'custom',
         path: ['framework', 'name'],
         input: m.framework.name,
-        message: `SageMaker Neo cannot compile ${m.framework.name} for Inferentia (ml_inf2); use ${NEO_INF2_FRAMEWORKS.join(' or ')}, or serve on gpu or cpu`,
+        message: `Inferentia2 serves models compiled by torch-neuronx, tensorflow-neuronx or SageMaker Neo, none of which compiles ${m.framework.name}; use ${INF2_FRAMEWORKS.join(' or ')}, or serve on gpu or cpu`,
       });
     }
   })
@@ -370,8 +446,9 @@ export const modelSchema = z
     drift: { ...m.drift, windowMinutes: m.drift.windowMinutes ?? ratePeriodMinutes(m.drift.schedule) ?? 15 },
     serving: {
       ...m.serving,
-      strategy: m.serving.strategy ?? (m.serving.target === 'serverless' ? ('all-at-once' as const) : ('canary' as const)),
+      strategy: m.serving.strategy ?? defaultStrategy(m.serving),
       instanceType: m.serving.target === 'serverless' ? undefined : (m.serving.instanceType ?? DEFAULT_SERVING_INSTANCE[m.serving.target]),
+      compiler: m.serving.target === 'inf2' ? (m.serving.compiler ?? ('neuronx' as const)) : undefined,
     },
   }));
 
@@ -383,6 +460,18 @@ const cidr = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'the prefix length must be between /16 and /24' });
   }
 });
+
+// A run id or deployment id: the first 8 hex digits of a UUID.
+const RUN_ID = '12345678';
+const SAGEMAKER_JOBS: ReadonlyArray<[JobKind, string]> = [['train', 'training job'], ['prep', 'processing job'], ['neo', 'compilation job']];
+
+/** The names built from stage and model names, with the characters they add and the limit they must fit. */
+const DERIVED_NAMES: ReadonlyArray<{ readonly what: string; readonly fixedLength: number; readonly limit: DocumentedLimit }> = [
+  { what: 'a deployment\'s model and endpoint config', fixedLength: deploymentResourceName(endpointName('', ''), MAX_DEPLOYABLE_VERSION, RUN_ID).length, limit: SAGEMAKER_NAME.maxLength },
+  ...SAGEMAKER_JOBS.map(([kind, what]) => ({ what, fixedLength: (jobNamePrefix('', '', kind) + RUN_ID).length, limit: SAGEMAKER_NAME.maxLength })),
+  { what: 'endpoint', fixedLength: endpointName('', '').length, limit: SAGEMAKER_NAME.maxLength },
+  { what: 'state machine', fixedLength: `${endpointName('', '')}-training`.length, limit: STEP_FUNCTIONS.nameMaxLength },
+];
 
 export const stageSchema = z
   .strictObject({
@@ -429,7 +518,7 @@ export const stageSchema = z
      */
     logRetentionDays: z
       .number()
-      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}` })
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: `must be one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION.url}): ${LOG_RETENTION_DAYS.join(', ')}` })
       .default(365),
     /** A VPC for SageMaker jobs and endpoints. @default - no VPC */
     vpc: z
@@ -490,16 +579,46 @@ export const stageSchema = z
         message: `must be "retain" for a production environment (tags.environment "${stage.tags.environment}")`,
       });
     }
-    // SageMaker names are at most 63 characters; a deployment's model and endpoint config are
-    // named gantry-<stage>-<model>-v<version up to 6 digits>-<8 hex> (lib/contract/serving.ts).
-    const maxNameLength = 63 - 'gantry-'.length - 1 - '-v999999-12345678'.length;
+    // Every name built from the stage and model names must fit its service's limit. The tightest
+    // is SageMaker's 63 characters for a deployment's model and endpoint config,
+    // gantry-<stage>-<model>-v<version up to 6 digits>-<8 hex> (lib/contract/serving.ts); the
+    // training pipeline's jobs, gantry-<stage>-<model>-{train|prep|neo}-<8 hex>, are 2 shorter.
+    const maxNameLength = Math.min(...DERIVED_NAMES.map((n) => n.limit.value - n.fixedLength));
     stage.models.forEach((model, index) => {
       if (stage.name.length + model.name.length > maxNameLength) {
+        const tightest = DERIVED_NAMES.filter((n) => n.limit.value - n.fixedLength === maxNameLength).map((n) => n.what);
         ctx.addIssue({
           code: 'custom',
           path: ['models', index, 'name'],
           input: model.name,
-          message: `with stage name "${stage.name}" is too long for SageMaker's 63-character names: stage and model names may have ${maxNameLength} characters together, these have ${stage.name.length + model.name.length}`,
+          message: `with stage name "${stage.name}" is too long for SageMaker's ${SAGEMAKER_NAME.maxLength.value}-character names (${tightest.join(', ')}): stage and model names may have ${maxNameLength} characters together, these have ${stage.name.length + model.name.length}`,
+        });
+      }
+    });
+    // IAM grants each model its own names by prefix (gantry-<stage>-<model>-*). A model named
+    // like another plus "-…" (churn, churn-eu) would fall under the other's prefix.
+    stage.models.forEach((model, index) => {
+      const other = stage.models.findIndex((o) => model.name.startsWith(`${o.name}-`));
+      if (other !== -1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', index, 'name'],
+          input: model.name,
+          message: `starts with models[${other}].name "${stage.models[other]!.name}" and a hyphen: IAM grants a model its SageMaker jobs, models and endpoint configs by the prefix gantry-<stage>-<model>-*, so the patterns of "${stage.models[other]!.name}" would match this model's resources; rename one of them`,
+        });
+      }
+    });
+    // SageMaker Neo compiles only some framework versions for ml_inf2, in some regions.
+    stage.models.forEach((model, index) => {
+      if (model.serving.target !== 'inf2' || model.serving.compiler !== 'neo') return;
+      const problem = neoInf2Problem(model.framework.name, model.framework.version, stage.region);
+      if (problem) {
+        const inRegion = !problem.includes(' only in ');
+        ctx.addIssue({
+          code: 'custom',
+          path: inRegion ? ['models', index, 'framework', 'version'] : ['region'],
+          input: inRegion ? model.framework.version : stage.region,
+          message: `serving.compiler "neo": ${problem} (${NEO_ML_INF2.frameworks.url}); use serving.compiler "neuronx" (torch-neuronx in a SageMaker job on a Neuron image)${inRegion ? ' or a version Neo compiles' : ''}`,
         });
       }
     });

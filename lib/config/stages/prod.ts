@@ -28,7 +28,13 @@ export const prod: StageConfigInput = {
         target: 'inf2',
         instanceType: 'ml.inf2.xlarge',
         image: NEURON_INFERENCE_IMAGE,
-        autoscaling: { minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 200 },
+        // Two instances at least: SageMaker spreads them over Availability Zones ("we strongly
+        // recommend that you deploy multiple instances for each production endpoint",
+        // https://docs.aws.amazon.com/wellarchitected/latest/machine-learning-lens/mlcost05-bp03.html),
+        // and a canary is at most half the fleet, so one instance cannot take one
+        // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html).
+        initialInstanceCount: 2,
+        autoscaling: { minInstances: 2, maxInstances: 4, targetInvocationsPerInstance: 200 },
         dataCaptureSamplingPercent: 20,
         strategy: 'canary',
       },

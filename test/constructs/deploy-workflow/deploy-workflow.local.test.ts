@@ -135,7 +135,7 @@ describe('deploy workflow, executed locally from the synthesized ASL', () => {
     const config = requests.CreateEndpointConfig![0];
     expect(config).toEqual({
       EndpointConfigName: name,
-      ProductionVariants: [{ VariantName: 'primary', ModelName: name, InstanceType: 'ml.inf2.xlarge', InitialInstanceCount: 1 }],
+      ProductionVariants: [{ VariantName: 'primary', ModelName: name, InstanceType: 'ml.inf2.xlarge', InitialInstanceCount: 2 }],
       DataCaptureConfig: {
         EnableCapture: true,
         InitialSamplingPercentage: 20,
@@ -160,7 +160,7 @@ describe('deploy workflow, executed locally from the synthesized ASL', () => {
         ServiceNamespace: 'sagemaker',
         ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
         ResourceId: 'endpoint/gantry-prod-churn/variant/primary',
-        MinCapacity: 1,
+        MinCapacity: 2,
         MaxCapacity: 4,
         Tags: { CostCenter: 'CC-1001', Team: 'growth-ml', Project: 'gantry', Environment: 'prod', Model: 'churn' },
       },

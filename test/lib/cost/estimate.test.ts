@@ -43,7 +43,7 @@ describe('estimateStage', () => {
       expect(line.prices).toEqual(['sagemaker.hosting.ml.inf2.xlarge']);
     });
 
-    it('prices the captured payloads, the drift checks and a $0 Neo compile line', () => {
+    it('prices the captured payloads, the drift checks, and no compile line when the Neuron container compiles at load', () => {
       // 1,000,000 invocations × 20 % × 4 KB = 800,000 KB = 0.762939453125 GB × $0.023 = $0.017547607421875
       expect(lineOf(e, 'churn/data-capture').expectedUsd).toBeCloseTo(0.017547607421875, 12);
       // 30 × 24 × 60 / 30 = 1,440 checks × 20 s × 1 GB = 28,800 GB-s × $0.0000133334 = $0.38400192
@@ -53,9 +53,7 @@ describe('estimateStage', () => {
       const drift = lineOf(e, 'churn/drift');
       expect(drift.idleUsd).toBeCloseTo(0.98428992, 10);
       expect(drift.expectedUsd).toBeCloseTo(5.18428992, 10);
-      const compile = lineOf(e, 'churn/compile');
-      expect([compile.idleUsd, compile.expectedUsd]).toEqual([0, 0]);
-      expect(compile.basis).toMatch(/Neo/);
+      expect(e.lines.some((l) => l.resource === 'churn/compile')).toBe(false);
     });
 
     it('prices each alarm per metric it reads: a metric-math alarm reads two', () => {
@@ -259,9 +257,9 @@ describe('estimateStage', () => {
     });
 
     it('prices prod above its always-on endpoint and network', () => {
-      // 1 × ml.inf2.xlarge × 730 h × $0.99 = $722.70, NAT $32.85, EIP $3.65, 6 endpoints × 2 AZs × $7.30 = $87.60
-      expect(lineOf(prod, 'churn/endpoint').idleUsd).toBeCloseTo(722.7, 9);
-      expect(prod.idleUsd, breakdown(prod, 'idleUsd')).toBeGreaterThan(722.7 + 32.85 + 3.65 + 87.6);
+      // 2 × ml.inf2.xlarge (canary needs two) × 730 h × $0.99 = $1,445.40, NAT $32.85, EIP $3.65, 6 endpoints × 2 AZs × $7.30 = $87.60
+      expect(lineOf(prod, 'churn/endpoint').idleUsd).toBeCloseTo(1445.4, 9);
+      expect(prod.idleUsd, breakdown(prod, 'idleUsd')).toBeGreaterThan(1445.4 + 32.85 + 3.65 + 87.6);
       expect(prod.expectedUsd).toBeGreaterThan(prod.idleUsd);
     });
 

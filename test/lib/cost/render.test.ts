@@ -82,7 +82,7 @@ describe('renderReport', () => {
       expect(rows).toHaveLength(1 + dev.lines.length + prod.lines.length);
       for (const row of rows.slice(1)) expect(row).toHaveLength(12);
       const endpoint = rows.find((r) => r[0] === 'prod' && r[2] === 'churn/endpoint')!;
-      expect(endpoint).toEqual(['prod', 'gantry-prod-model-churn', 'churn/endpoint', 'modelled:sagemaker-endpoint', 'CC-1001', 'growth-ml', 'gantry', 'prod', 'churn', '722.7000', '722.7000', expect.stringContaining('ml.inf2.xlarge')]);
+      expect(endpoint).toEqual(['prod', 'gantry-prod-model-churn', 'churn/endpoint', 'modelled:sagemaker-endpoint', 'CC-1001', 'growth-ml', 'gantry', 'prod', 'churn', '1445.4000', '1445.4000', expect.stringContaining('ml.inf2.xlarge')]);
       const idle = rows.filter((r) => r[0] === 'dev').reduce((a, r) => a + Number(r[9]), 0);
       expect(idle).toBeCloseTo(dev.idleUsd, 3);
     });
@@ -102,7 +102,7 @@ describe('renderReport', () => {
       expect(md).toContain(`| dev | us-east-1 | ${formatUsd(dev.idleUsd)} | ${formatUsd(dev.expectedUsd)} |`);
       expect(md).toContain(`| prod | us-east-1 | ${formatUsd(prod.idleUsd)} | ${formatUsd(prod.expectedUsd)} |`);
       for (const tag of ['CostCenter', 'Team', 'Project', 'Environment', 'Model']) expect(md.match(new RegExp(`^#### ${tag}$`, 'gm'))).toHaveLength(2);
-      expect(md).toMatch(/^\| gantry-prod-model-churn \| churn\/endpoint \| modelled:sagemaker-endpoint \| growth-ml \| churn \| \$722\.70 \| \$722\.70 \| 1 × ml\.inf2\.xlarge/m);
+      expect(md).toMatch(/^\| gantry-prod-model-churn \| churn\/endpoint \| modelled:sagemaker-endpoint \| growth-ml \| churn \| \$1,445\.40 \| \$1,445\.40 \| 2 × ml\.inf2\.xlarge/m);
       expect(md).toContain('| sagemaker.hosting.ml.inf2.xlarge | 0.99 | instance-hour | 2026-11-22 | https://github.com/aws-samples/foundation-model-benchmarking-tool/');
       expect(md).toContain('Region us-east-1: factor 1');
     });
