@@ -16,10 +16,10 @@ import os
 
 import torch
 
-try:  # Registers the Neuron ops a model compiled for Inferentia (inf2) needs; absent elsewhere.
-    import torch_neuronx  # noqa: F401
+try:  # The Neuron SDK, on Inferentia2 images only: registers the ops a Neuron graph needs, and traces.
+    import torch_neuronx
 except ImportError:
-    pass
+    torch_neuronx = None
 
 FEATURES = ["tenure_months", "monthly_spend", "support_tickets_30d", "logins_30d", "plan_tier"]
 PLAN_TIERS = {"basic": 0, "standard": 1, "pro": 2, "enterprise": 3}
@@ -47,7 +47,29 @@ def model_fn(model_dir):
         path = found[0]
     module = torch.jit.load(path, map_location=device)
     module.eval()
+    if torch_neuronx is not None and not _is_neuron_graph(module):
+        module = _trace_for_neuron(module, model_dir)
     return LoadedModel(module, device, _max_batch(module, device))
+
+
+def _is_neuron_graph(module):
+    # A graph torch_neuronx (or Neo) compiled runs as one Neuron operator.
+    return "neuron" in str(module.graph).lower()
+
+
+def _trace_for_neuron(module, model_dir):
+    # serving.compiler "neuronx": the trained TorchScript module arrives uncompiled, and is traced
+    # for the NeuronCores of this instance once, at load, at batch 1 (the shape the model serves);
+    # the traced graph is kept next to the model so a restarted worker loads it instead.
+    cached = os.path.join(model_dir, "model.neuron.pt")
+    if os.path.exists(cached):
+        return torch.jit.load(cached)
+    traced = torch_neuronx.trace(module, torch.zeros(1, len(FEATURES), dtype=torch.float32))
+    try:
+        torch.jit.save(traced, cached)
+    except OSError:
+        pass  # a read-only model directory: trace again on the next load
+    return traced
 
 
 def _max_batch(module, device):

@@ -43,6 +43,7 @@ const prepareSchema = z.strictObject({
   input: z.unknown(),
   endpointName: z.string().check(z.regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a SageMaker endpoint name')),
   target: z.enum(['inf2', 'gpu', 'cpu', 'serverless']),
+  compiler: z.optional(z.enum(['neo', 'neuronx'])),
   instanceType: z.optional(z.string().check(z.regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'must be a SageMaker instance type (ml.family.size)'))),
   defaultStrategy: z.enum(DEPLOY_STRATEGIES),
   deploymentId: z.string().check(z.regex(/^[0-9a-f]{8}$/, 'must be 8 lowercase hex characters')),
@@ -80,7 +81,7 @@ async function prepare(deps: DeployDeps, event: PrepareDeployEvent): Promise<Dep
   // Everything the input alone decides is refused before any read.
   const input = parseDeployInput(event.input, event);
   const [found, pointers] = await readRegistry(deps.registry, input.model, input.version);
-  const deployable = checkDeployable(input, found, pointers, event.target);
+  const deployable = checkDeployable(input, found, pointers, event.target, event.compiler);
   const endpoint = await describeEndpoint(deps.sagemaker, event.endpointName);
   checkEndpoint(event.endpointName, endpoint);
   const instanceTypeChanged = endpoint.exists && endpoint.configName !== undefined && event.instanceType !== undefined && (await variantInstanceType(deps.sagemaker, endpoint.configName)) !== event.instanceType;

@@ -79,6 +79,12 @@ export interface PrepareDeployEvent {
   readonly endpointName: string;
   /** The serving target: inf2 deploys the Neuron-compiled artifact. */
   readonly target: 'inf2' | 'gpu' | 'cpu' | 'serverless';
+  /**
+   * inf2 only: `neo` means the pipeline compiled the version ahead of time (a version without
+   * its compiled artifact cannot serve); `neuronx` means the Neuron container traces the
+   * trained model when it loads it. @default 'neo'
+   */
+  readonly compiler?: 'neo' | 'neuronx';
   /** The variant's instance type (absent for serverless). */
   readonly instanceType?: string;
   readonly defaultStrategy: DeployStrategy;

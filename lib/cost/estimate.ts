@@ -653,7 +653,7 @@ function modelledLines(ctx: Context, model: ModelConfig): Draft[] {
   }
 
   // Neo compilation for Inferentia2.
-  if (s.target === 'inf2') {
+  if (s.target === 'inf2' && s.compiler === 'neo') {
     lines.push({
       resource: `${model.name}/compile`,
       type: 'modelled:sagemaker-neo-compile',

@@ -111,7 +111,7 @@ export interface Deployable {
  * rollback needs the last-good version while another one is in production.
  * @throws VersionNotDeployableError
  */
-export function checkDeployable(input: ResolvedDeployInput, version: ModelVersion, pointers: Pointers, target: PrepareDeployEvent['target']): Deployable {
+export function checkDeployable(input: ResolvedDeployInput, version: ModelVersion, pointers: Pointers, target: PrepareDeployEvent['target'], compiler: PrepareDeployEvent['compiler'] = 'neo'): Deployable {
   const { model } = input;
   const name = `model ${model} version ${version.version}`;
   if (input.rollback) {
@@ -126,6 +126,8 @@ export function checkDeployable(input: ResolvedDeployInput, version: ModelVersio
     throw new VersionNotDeployableError(`${name} is ${version.status}: only Approved versions can be deployed${notApprovedHint(model, version)}`);
   }
   if (target === 'inf2') {
+    // Traced by the Neuron container at load (examples/churn/inference.py): the trained artifact serves.
+    if (version.compiledArtifactUri === undefined && compiler === 'neuronx') return { artifactUri: version.artifactUri, imageUri: version.imageUri };
     if (version.compiledArtifactUri === undefined) {
       throw new VersionNotDeployableError(`${name} has no Neuron-compiled artifact, which the inf2 target serves: compile it in the training pipeline, or serve the model on another target`);
     }

@@ -12,7 +12,7 @@ import type { ModelConfig } from '../../config';
 import { DEPLOY_ERRORS, type DeployStrategy, type PrepareDeployEvent } from '../../contract';
 import { acknowledgeWildcardResource } from '../../nag';
 import { jobTags } from '../training-pipeline/requests';
-import { FailurePath, grantPublishToEncryptedTopic, invokeFunction, RETRY, stateMachineLogGroupName, TRANSIENT_SAGEMAKER_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
+import { FailurePath, grantPublishToEncryptedTopic, invokeFunction, RETRY, stateMachineLogGroupName, TRANSIENT_SAGEMAKER_SDK_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
 import {
   createEndpointConfigRequest,
   createEndpointRequest,
@@ -93,7 +93,7 @@ export class DeployWorkflow extends Construct {
       recordExtra: { version: sfn.JsonPath.numberAt('$.plan.version') },
     });
     const catchInto = (state: sfn.TaskStateBase | sfn.CustomState) => {
-      state.addRetry({ ...RETRY, errors: TRANSIENT_SAGEMAKER_ERRORS });
+      state.addRetry({ ...RETRY, errors: TRANSIENT_SAGEMAKER_SDK_ERRORS });
       failure.catchInto(state);
     };
     // A refused request (bad input, a version that is not deployable, a busy endpoint)
@@ -117,6 +117,7 @@ export class DeployWorkflow extends Construct {
       input: sfn.JsonPath.entirePayload,
       endpointName: props.endpointName,
       target: model.serving.target,
+      compiler: model.serving.compiler,
       instanceType: model.serving.instanceType,
       defaultStrategy: model.serving.strategy,
       // The first 8 hex digits of a UUID: SageMaker names are at most 63 characters.
@@ -124,12 +125,17 @@ export class DeployWorkflow extends Construct {
       executionArn: sfn.JsonPath.executionId,
     };
     if (serverless) delete prepareEvent.instanceType;
+    if (model.serving.compiler === undefined) delete prepareEvent.compiler;
     const prepare = invokeFunction(this, 'Prepare', functions.deploy, prepareEvent, '$.plan');
     prepare.addCatch(notifyRefused, { resultPath: '$.error' });
 
+    // The AWS SDK integration, not the optimized `sagemaker:` one: Step Functions validates an
+    // optimized integration's fields against its own list when the state machine is created, and
+    // DataCaptureConfig, DeploymentConfig and RetainAllVariantProperties are not on it
+    // (lib/constructs/workflow/sagemaker-optimized-parameters.ts). None of these calls needs `.sync`.
     const sagemakerTask = (stateId: string, action: string, parameters: Record<string, unknown>) => {
       const state = new sfn.CustomState(this, stateId, {
-        stateJson: { Type: 'Task', Resource: `arn:${Stack.of(this).partition}:states:::sagemaker:${action}`, Parameters: parameters, ResultPath: null },
+        stateJson: { Type: 'Task', Resource: `arn:${Stack.of(this).partition}:states:::aws-sdk:sagemaker:${action}`, Parameters: parameters, ResultPath: null },
       });
       catchInto(state);
       return state;

@@ -101,8 +101,10 @@ export function trainingJobRequest(model: ModelConfig, at: JobLocations, tags: J
     // Spot capacity can be reclaimed mid-run; the script resumes from the last checkpoint.
     CheckpointConfig: { 'S3Uri.$': `States.Format('s3://${at.artifactsBucket}/${artifactPrefix('checkpoints', model.name)}{}/', $$.Execution.Name)`, LocalPath: '/opt/ml/checkpoints' },
     EnableNetworkIsolation: t.networkIsolation,
-    // Distributed training ships gradients between instances; keep that traffic encrypted.
-    EnableInterContainerTrafficEncryption: t.instanceCount > 1,
+    // Distributed training ships gradients between instances; keep that traffic encrypted. Sent
+    // only when it is needed: the optimized integration's documented fields do not name it
+    // (sagemaker-optimized-parameters.ts), so a single-instance job does not risk it.
+    ...(t.instanceCount > 1 ? { EnableInterContainerTrafficEncryption: true } : {}),
     ...(at.vpc ? { VpcConfig: { Subnets: at.vpc.subnetIds, SecurityGroupIds: at.vpc.securityGroupIds } } : {}),
     Tags: tags,
   };

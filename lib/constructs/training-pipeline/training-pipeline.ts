@@ -12,7 +12,7 @@ import type { ModelConfig } from '../../config';
 import { jobNamePrefix, type JobKind } from '../../contract';
 import { artifactPrefix, PIPELINE_ERRORS } from '../../contract/pipeline';
 import { acknowledgeWildcardResource } from '../../nag';
-import { FailurePath, grantPublishToEncryptedTopic, invokeFunction, RETRY, stateMachineLogGroupName, TRANSIENT_SAGEMAKER_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
+import { FailurePath, grantPublishToEncryptedTopic, invokeFunction, OPTIMIZED_SAGEMAKER_RETRY, RETRY, stateMachineLogGroupName, TRANSIENT_SAGEMAKER_OPTIMIZED_ERRORS, TRANSIENT_SAGEMAKER_SDK_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
 import { COMPILE_MAX_RUNTIME_SECONDS, compilationJobRequest, jobNameFormat, jobTags, processingJobRequest, trainingJobRequest, type JobLocations } from './requests';
 
 /** The shared functions the pipeline invokes (from the runtime stack). */
@@ -171,7 +171,7 @@ export class TrainingPipeline extends Construct {
       },
     });
     for (const job of [preprocess, train]) {
-      job.addRetry({ ...RETRY, errors: TRANSIENT_SAGEMAKER_ERRORS });
+      job.addRetry({ ...OPTIMIZED_SAGEMAKER_RETRY, errors: TRANSIENT_SAGEMAKER_OPTIMIZED_ERRORS });
       catchInto(job);
     }
     const outputUri = `States.Format('s3://${bucket}/${artifactPrefix('models', model.name)}{}/output/output.tar.gz', $.train.TrainingJobName)`;
@@ -197,7 +197,9 @@ export class TrainingPipeline extends Construct {
       executionArn: sfn.JsonPath.executionId,
     }, sfn.JsonPath.DISCARD);
     recordGateFailure.next(gateFailed);
-    const compiled = model.serving.target === 'inf2';
+    // SageMaker Neo compiles ahead of time; with `neuronx` the Neuron serving container traces
+    // the trained model when it loads it, so the pipeline has nothing to compile.
+    const compiled = model.serving.target === 'inf2' && model.serving.compiler === 'neo';
     const register = this.invoke(
       'Register',
       functions.register,
@@ -330,7 +332,7 @@ export class TrainingPipeline extends Construct {
       resultPath: '$.compileStatus',
     });
     for (const task of [start, describe]) {
-      task.addRetry({ ...RETRY, errors: TRANSIENT_SAGEMAKER_ERRORS });
+      task.addRetry({ ...RETRY, errors: TRANSIENT_SAGEMAKER_SDK_ERRORS });
       catchInto(task);
     }
     const failedJob = new sfn.Pass(this, 'CompilationFailed', {

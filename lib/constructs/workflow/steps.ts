@@ -11,11 +11,26 @@ import type { Construct } from 'constructs';
  * failure path that records a failure in the registry and notifies the model's topic.
  */
 
-/** Errors worth retrying: throttling and transient service faults, never a job's own failure. */
-export const TRANSIENT_SAGEMAKER_ERRORS = ['ThrottlingException', 'SageMaker.ThrottlingException', 'SageMaker.InternalFailure', 'SageMaker.ServiceUnavailable'];
+/**
+ * SageMaker errors worth retrying, throttling and transient service faults, as each kind of
+ * integration names them. The AWS SDK integration (`aws-sdk:sagemaker:*`) names an error
+ * `SageMaker.` + its exception name, always ending in `Exception`
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+ */
+export const TRANSIENT_SAGEMAKER_SDK_ERRORS = ['SageMaker.ThrottlingException', 'SageMaker.InternalFailureException', 'SageMaker.ServiceUnavailableException'];
+/**
+ * The optimized integration (`sagemaker:*`) reports every SageMaker API error, a throttle
+ * included, as `SageMaker.AmazonSageMakerException`
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-sagemaker.html), so its retry
+ * cannot tell a throttle from a refusal: it retries that name a few times only. A job that ran
+ * and failed is `States.TaskFailed` and is never retried.
+ */
+export const TRANSIENT_SAGEMAKER_OPTIMIZED_ERRORS = ['SageMaker.AmazonSageMakerException'];
 export const TRANSIENT_LAMBDA_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
 export const TRANSIENT_SNS_ERRORS = ['SNS.ThrottledException', 'SNS.InternalErrorException'];
 export const RETRY = { interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL };
+/** Fewer attempts where the error name may also mean a refusal (TRANSIENT_SAGEMAKER_OPTIMIZED_ERRORS). */
+export const OPTIMIZED_SAGEMAKER_RETRY = { ...RETRY, maxAttempts: 3 };
 
 /** A Lambda task with Gantry's retries: the function's result (payload only) lands at `resultPath`. */
 export function invokeFunction(scope: Construct, id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string): tasks.LambdaInvoke {

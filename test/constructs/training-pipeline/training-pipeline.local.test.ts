@@ -43,6 +43,7 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
   let curated: string;
   let artifacts: string;
   let prodAsl: AslDefinition;
+  let neoAsl: AslDefinition;
   let gpuAsl: AslDefinition;
   let autoAsl: AslDefinition;
   let registry: DynamoRegistry;
@@ -57,6 +58,12 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
     await s3.send(new PutObjectCommand({ Bucket: curated, Key: 'churn/2026-11-01.csv', Body: TRAINING_CSV }));
     await s3.send(new PutObjectCommand({ Bucket: curated, Key: 'empty/data.csv', Body: '' }));
     prodAsl = pipelineAsl('prod', 'churn', { curated, artifacts });
+    // Neo compiles for ml_inf2 only PyTorch 1.13 (and TensorFlow 2.10), in us-east-2.
+    const neo = structuredClone(STAGES.prod) as StageConfigInput & { region: string; models: Array<Record<string, any>> };
+    neo.region = 'us-east-2';
+    neo.models[0]!.framework = { name: 'pytorch', version: '1.13' };
+    neo.models[0]!.serving = { ...neo.models[0]!.serving, compiler: 'neo' };
+    neoAsl = pipelineAsl(neo, 'churn', { curated, artifacts });
     const gpu = structuredClone(STAGES.prod) as StageConfigInput & { models: Array<Record<string, unknown>> };
     gpu.models[0]!.serving = { target: 'gpu', instanceType: 'ml.g5.xlarge' };
     gpuAsl = pipelineAsl(gpu, 'churn', { curated, artifacts });
@@ -148,8 +155,8 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
     };
   }
 
-  it('trains, compiles for Inferentia, baselines, gates and registers version 1 with the full lineage', async () => {
-    const trace = await runStateMachine(prodAsl, { reason: 'manual', hyperparameters: { epochs: '5' } }, { overrides: fakes(), executionName: 'run-1' });
+  it('trains, compiles for Inferentia with Neo, baselines, gates and registers version 1 with the full lineage', async () => {
+    const trace = await runStateMachine(neoAsl, { reason: 'manual', hyperparameters: { epochs: '5' } }, { overrides: fakes(), executionName: 'run-1' });
     expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
     expect(trace.statesEntered).toEqual(expect.arrayContaining(['ValidateData', 'Preprocess', 'Train', 'Compile', 'WaitForCompilation', 'DescribeCompilation', 'CompilationDone', 'Baseline', 'Evaluate', 'QualityGate', 'Register', 'Registered']));
     expect(requests.DescribeCompilation).toHaveLength(2);
@@ -200,11 +207,12 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
     expect(history).toEqual([expect.objectContaining({ type: 'GateFailed', reason: trace.cause })]);
   });
 
-  it('retries training that was throttled once, then succeeds', async () => {
-    const trace = await runStateMachine(prodAsl, { reason: 'drift' }, { overrides: fakes({ trainFailures: ['SageMaker.ThrottlingException'] }) });
+  it('retries training that was throttled once, then succeeds (the optimized integration names a throttle SageMaker.AmazonSageMakerException)', async () => {
+    const trace = await runStateMachine(prodAsl, { reason: 'drift' }, { overrides: fakes({ trainFailures: ['SageMaker.AmazonSageMakerException'] }) });
     expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
     expect(requests.Train).toHaveLength(2);
-    expect(trace.retries).toEqual([expect.objectContaining({ state: 'Train', errorEquals: expect.arrayContaining(['SageMaker.ThrottlingException']) })]);
+    expect(trace.retries).toEqual([expect.objectContaining({ state: 'Train', errorEquals: ['SageMaker.AmazonSageMakerException'] })]);
+    expect(prodAsl.States.Train!.Retry).toEqual([expect.objectContaining({ ErrorEquals: ['SageMaker.AmazonSageMakerException'], MaxAttempts: 3 })]);
     expect((await registry.getVersion('churn', 1)).status).toBe('Registered');
   });
 
@@ -237,8 +245,17 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
     expect(trace.cause).toBe('States.TaskFailed: simulated');
   });
 
+  it('with serving.compiler neuronx (prod), compiles nothing: the Neuron container traces the trained model at load', async () => {
+    const trace = await runStateMachine(prodAsl, { reason: 'manual' }, { overrides: fakes(), executionName: 'run-neuronx' });
+    expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
+    expect(Object.keys(prodAsl.States).filter((s) => s.includes('Compil'))).toEqual([]);
+    const version = await registry.getVersion('churn', 1);
+    expect(version.compiledArtifactUri).toBeUndefined();
+    expect(version.artifactUri).toMatch(/\/models\/churn\/gantry-prod-churn-train-[0-9a-f]{8}\/output\/model\.tar\.gz$/);
+  });
+
   it('takes the failure path when compilation fails', async () => {
-    const trace = await runStateMachine(prodAsl, { reason: 'manual' }, { overrides: fakes({ compileStatuses: ['INPROGRESS', 'FAILED'] }) });
+    const trace = await runStateMachine(neoAsl, { reason: 'manual' }, { overrides: fakes({ compileStatuses: ['INPROGRESS', 'FAILED'] }) });
     expect(trace.status).toBe('FAILED');
     expect(trace.error).toBe('CompilationFailed');
     expect(trace.cause).toMatch(/ended FAILED: Neuron could not trace the model/);
@@ -247,7 +264,7 @@ describe('training pipeline, executed locally from the synthesized ASL', () => {
   });
 
   it('gives up on a compilation that never ends, after the bounded number of polls', async () => {
-    const trace = await runStateMachine(prodAsl, { reason: 'manual' }, { overrides: fakes({ compileStatuses: ['INPROGRESS'] }) });
+    const trace = await runStateMachine(neoAsl, { reason: 'manual' }, { overrides: fakes({ compileStatuses: ['INPROGRESS'] }) });
     expect(trace.status).toBe('FAILED');
     expect(trace.error).toBe('CompilationTimeout');
     expect(requests.DescribeCompilation).toHaveLength(41);
