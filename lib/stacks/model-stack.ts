@@ -75,6 +75,18 @@ export class ModelStack extends Stack {
 
     const endpoint = this.servingContract.endpointName;
     this.monitoring = new EndpointMonitoring(this, 'Endpoint', { model, stageName: stage.name, endpointName: endpoint, topic: this.topic });
+    // A topic with a policy has no default policy: the alarms' notifications need a statement of
+    // their own (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger),
+    // for these alarms of this account only. The key policy already lets CloudWatch use the key.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EndpointAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': this.monitoring.alarms.map((a) => a.alarmArn) }, StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     const endpointRole = new SageMakerJobRole(this, 'EndpointRole', {
       model: model.name,
       key: data.key,

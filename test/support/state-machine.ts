@@ -12,6 +12,7 @@
  * needs an override, and Wait states and retry intervals take no real time.
  */
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { IntrinsicResolver, type IntrinsicHost, type Json } from './intrinsics';
 // @ts-expect-error asl-validator ships no type declarations; its one export is typed below.
 import aslValidatorUntyped from 'asl-validator';
 
@@ -248,9 +249,11 @@ function parseCdkExportName(name: string, knownIds: readonly string[] = []): { i
   return ref ? { id: ref[1]! } : undefined;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-class IntrinsicResolver {
+/**
+ * Resolves a template's names to deterministic fakes and remembers each fake's logical id, so
+ * the runner can route a Lambda task by the function it invokes.
+ */
+class FakeNames implements IntrinsicHost {
   readonly fakes = new Map<string, string>();
   private readonly types = new Map<string, string>();
   private readonly importedTypes = new Map<string, string>();
@@ -262,55 +265,7 @@ class IntrinsicResolver {
     this.parameters = template.Parameters ?? {};
   }
 
-  resolve(value: unknown, where: string): Json {
-    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-    if (Array.isArray(value)) return value.map((item, i) => this.resolve(item, `${where}[${i}]`));
-    if (typeof value !== 'object') throw new AslResolutionError(`${where}: unexpected ${typeof value}`);
-    const entries = Object.entries(value);
-    const [key, arg] = entries[0] ?? [];
-    if (entries.length === 1 && key !== undefined && (key === 'Ref' || key.startsWith('Fn::'))) return this.intrinsic(key, arg, `${where}.${key}`);
-    return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v, `${where}.${k}`)]));
-  }
-
-  private intrinsic(fn: string, arg: unknown, where: string): Json {
-    switch (fn) {
-      case 'Ref':
-        return this.ref(this.string(arg, where), where);
-      case 'Fn::GetAtt': {
-        const [id, attribute] = Array.isArray(arg) ? arg : typeof arg === 'string' ? arg.split(/\.(.*)/s) : [];
-        return this.getAtt(this.string(id, where), this.string(this.resolve(attribute, where), where), where);
-      }
-      case 'Fn::Join': {
-        const [delimiter, list] = this.array(arg, where);
-        return this.array(this.resolve(list, `${where}[1]`), where)
-          .map((part) => this.string(part, where))
-          .join(this.string(delimiter, where));
-      }
-      case 'Fn::Select': {
-        const [index, list] = this.array(arg, where);
-        const items = this.array(this.resolve(list, `${where}[1]`), where);
-        const i = Number(this.resolve(index, `${where}[0]`));
-        if (!Number.isInteger(i) || i < 0 || i >= items.length) throw new AslResolutionError(`${where}: index ${String(i)} is out of range for ${items.length} items`);
-        return items[i] as Json;
-      }
-      case 'Fn::Split': {
-        const [delimiter, source] = this.array(arg, where);
-        return this.string(this.resolve(source, `${where}[1]`), where).split(this.string(delimiter, where));
-      }
-      case 'Fn::Sub':
-        return this.sub(arg, where);
-      case 'Fn::ImportValue':
-        return this.imported(this.string(this.resolve(arg, where), where));
-      case 'Fn::GetStackOutput': {
-        const output = typeof arg === 'object' && arg !== null ? (arg as { OutputName?: unknown }).OutputName : undefined;
-        return this.imported(this.string(this.resolve(output, where), `${where}.OutputName`));
-      }
-      default:
-        throw new AslResolutionError(`${where}: the intrinsic ${fn} is not supported by the local harness`);
-    }
-  }
-
-  private ref(name: string, where: string): string {
+  ref(name: string, where: string): string {
     const pseudo = PSEUDO_PARAMETERS[name];
     if (pseudo !== undefined) return pseudo;
     if (name in this.parameters) {
@@ -321,9 +276,17 @@ class IntrinsicResolver {
     return this.remember(fakeRef(this.types.get(name), name), name);
   }
 
-  private getAtt(id: string, attribute: string, where: string): string {
+  getAtt(id: string, attribute: string, where: string): string {
     if (!this.types.has(id)) throw new AslResolutionError(`${where}: GetAtt of ${id}, which is not a resource of the template`);
     return this.remember(attribute === 'Arn' ? fakeArn(this.types.get(id), id) : `${fakeName(id)}.${attribute}`, id);
+  }
+
+  importValue(name: string): string {
+    return this.imported(name);
+  }
+
+  stackOutput(reference: { readonly outputName: string }): string {
+    return this.imported(reference.outputName);
   }
 
   private imported(name: string): string {
@@ -334,31 +297,9 @@ class IntrinsicResolver {
     return this.remember(parsed.attribute === 'Arn' ? fakeArn(type, parsed.id) : `${fakeName(parsed.id)}.${parsed.attribute}`, parsed.id);
   }
 
-  private sub(arg: unknown, where: string): string {
-    const [body, variables = {}] = Array.isArray(arg) ? arg : [arg];
-    const vars = (typeof variables === 'object' && variables !== null ? variables : {}) as Record<string, unknown>;
-    return this.string(body, where).replace(/\$\{(!?)([^}]+)\}/g, (_, literal: string, name: string) => {
-      if (literal) return `\${${name}}`;
-      if (name in vars) return this.string(this.resolve(vars[name], `${where}.${name}`), where);
-      const dot = name.indexOf('.');
-      return dot > 0 && !name.startsWith('AWS::') ? this.getAtt(name.slice(0, dot), name.slice(dot + 1), where) : this.ref(name, where);
-    });
-  }
-
   private remember(fake: string, id: string): string {
     this.fakes.set(fake, id);
     return fake;
-  }
-
-  private string(value: unknown, where: string): string {
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number') return String(value);
-    throw new AslResolutionError(`${where}: expected a string, got ${JSON.stringify(value)}`);
-  }
-
-  private array(value: unknown, where: string): unknown[] {
-    if (Array.isArray(value)) return value;
-    throw new AslResolutionError(`${where}: expected a list, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -400,8 +341,8 @@ export function resolveAsl(template: CfnTemplateJson, logicalIdOrPathContains: s
   if (properties.DefinitionString === undefined) {
     throw new AslResolutionError(`${id} has no DefinitionString${properties.Definition !== undefined ? ' (an inline Definition object is not supported)' : ''}`);
   }
-  const resolver = new IntrinsicResolver(template, options.producers ?? []);
-  const text = resolver.resolve(properties.DefinitionString, `${id}.DefinitionString`);
+  const names = new FakeNames(template, options.producers ?? []);
+  const text = new IntrinsicResolver(names, AslResolutionError).resolve(properties.DefinitionString, `${id}.DefinitionString`);
   if (typeof text !== 'string') throw new AslResolutionError(`${id}.DefinitionString resolved to ${typeof text}, not a string`);
   let definition: AslDefinition;
   try {
@@ -410,7 +351,7 @@ export function resolveAsl(template: CfnTemplateJson, logicalIdOrPathContains: s
     throw new AslResolutionError(`${id}.DefinitionString is not JSON once resolved`, { cause: error });
   }
   ensureValid(definition);
-  return { definition, arnToLogicalId: Object.fromEntries(resolver.fakes) };
+  return { definition, arnToLogicalId: Object.fromEntries(names.fakes) };
 }
 
 // asl-validator compiles its JSON schemas on every call (130-330 ms here), and the engine would
