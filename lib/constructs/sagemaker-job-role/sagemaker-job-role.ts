@@ -44,13 +44,18 @@ export class SageMakerJobRole extends Construct {
   constructor(scope: Construct, id: string, props: SageMakerJobRoleProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    // Only SageMaker acting for this account, in this region, may assume the role: the
-    // confused-deputy guard (https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html).
+    // SageMaker acting for another account, or another region, may not assume the role: the
+    // confused-deputy guard IAM recommends for service roles
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). SageMaker's own
+    // pages do not say that it sends aws:SourceAccount and aws:SourceArn when it assumes an
+    // execution role, and a condition on an absent key would refuse every job and endpoint, so
+    // the keys are checked when present (…IfExists). docs/deployability.md lists this among what
+    // a real account must confirm.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', {
         conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:*` },
+          StringEqualsIfExists: { 'aws:SourceAccount': stack.account },
+          ArnLikeIfExists: { 'aws:SourceArn': `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:*` },
         },
       }),
       description: `Gantry SageMaker jobs of model ${props.model}`,

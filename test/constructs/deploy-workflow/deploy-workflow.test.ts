@@ -87,8 +87,8 @@ describe('the serving resources of a model stack (prod: inf2 behind a VPC)', () 
   it('trusts SageMaker only for this account and region (confused deputy)', () => {
     for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role')).filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('sagemaker.amazonaws.com'))) {
       expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition, id).toEqual({
-        StringEquals: { 'aws:SourceAccount': '111111111111' },
-        ArnLike: { 'aws:SourceArn': 'arn:aws:sagemaker:us-east-1:111111111111:*' },
+        StringEqualsIfExists: { 'aws:SourceAccount': '111111111111' },
+        ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:sagemaker:us-east-1:111111111111:*' },
       });
     }
   });
