@@ -42,7 +42,32 @@ export function featureGroupSpecs(config: StageConfig): FeatureGroupSpec[] {
   return config.featureGroups.map((g) => ({ name: g.name, ttlSeconds: g.ttlDays * 86_400, features: g.features }));
 }
 
-/** Every shipped stage, validated. */
+/** Every shipped stage, validated, and checked against each other (`checkStagesApart`). */
 export function loadAllStageConfigs(): StageConfig[] {
-  return Object.keys(STAGES).map(loadStageConfig);
+  return checkStagesApart(Object.keys(STAGES).map(loadStageConfig));
+}
+
+/**
+ * Stages that may share an account (the same account, or one without an account, which deploys
+ * wherever its credentials point) must not have a name that is the other's plus `-…`: the
+ * runtime functions are granted `gantry-<stage>-*` endpoints, topics and workflows, so stage
+ * `dev` would reach the resources of a stage `dev-eu` beside it.
+ * @throws ConfigError naming both stages
+ */
+export function checkStagesApart(configs: readonly StageConfig[]): StageConfig[] {
+  for (const a of configs) {
+    for (const b of configs) {
+      const mayShareAccount = a.account === undefined || b.account === undefined || a.account === b.account;
+      if (a !== b && mayShareAccount && b.name.startsWith(`${a.name}-`)) {
+        throw new ConfigError(b.name, [
+          {
+            path: 'name',
+            message: `starts with stage "${a.name}" and a dash, and the two may share an account: the IAM patterns gantry-${a.name}-* of "${a.name}" would match this stage's resources; rename one, or give both an account`,
+            value: b.name,
+          },
+        ]);
+      }
+    }
+  }
+  return [...configs];
 }

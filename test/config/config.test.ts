@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadAllStageConfigs, loadStageConfig, parseStageConfig, STAGES, type StageConfigInput } from '../../lib/config';
+import { checkStagesApart, ConfigError, loadAllStageConfigs, loadStageConfig, parseStageConfig, STAGES, type StageConfigInput } from '../../lib/config';
 
 /** A deep copy of the shipped dev stage, changed by `edit`. */
 function devWith(edit: (c: Record<string, any>) => void): StageConfigInput {
@@ -251,5 +251,21 @@ describe('service limits checked at synth (lib/config/service-limits.ts)', () =>
     expect(parseStageConfig(devWith((c) => delete c.logRetentionDays)).logRetentionDays).toBe(365);
     expect(parseStageConfig(devWith((c) => (c.models[0].training.approvalTimeoutHours = 7200))).models[0]!.training.approvalTimeoutHours).toBe(7200);
     expect(loadStageConfig('dev').models[0]!.training.approvalTimeoutHours).toBe(168);
+  });
+});
+
+describe('checkStagesApart (stages that may share an account)', () => {
+  const named = (name: string, account?: string) => parseStageConfig({ ...structuredClone(STAGES.dev), name, ...(account ? { account } : {}) });
+
+  it('throws when a stage is another\'s name plus a dash and they may share an account: gantry-dev-* would match dev-eu', () => {
+    expect(() => checkStagesApart([named('dev'), named('dev-eu')])).toThrow(
+      'invalid config for stage "dev-eu":\n  - name: starts with stage "dev" and a dash, and the two may share an account: the IAM patterns gantry-dev-* of "dev" would match this stage\'s resources; rename one, or give both an account (got "dev-eu")',
+    );
+    expect(() => checkStagesApart([named('dev', '111111111111'), named('dev-eu')])).toThrow(/gantry-dev-\*/);
+  });
+
+  it('accepts such names in two different accounts, and unrelated names anywhere', () => {
+    expect(checkStagesApart([named('dev', '111111111111'), named('dev-eu', '222222222222')])).toHaveLength(2);
+    expect(checkStagesApart([named('dev'), named('devtest'), named('prod')])).toHaveLength(3);
   });
 });
