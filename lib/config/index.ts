@@ -6,6 +6,7 @@ import { prod } from './stages/prod';
 
 export { ConfigError, formatProblem, type ConfigProblem } from './errors';
 export type { ModelConfig, ModelConfigInput, StageConfig, StageConfigInput } from './schema';
+export { compilesWithNeo } from './schema';
 export { modelTags, stageTags } from './tags';
 
 /** The stages this project ships. Add a stage by adding a file under `stages/` and an entry here. */

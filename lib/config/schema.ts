@@ -163,10 +163,11 @@ const servingSchema = z.strictObject({
   /** Instance type; not used for serverless. @default 'ml.inf2.xlarge' for inf2, 'ml.g5.xlarge' for gpu, 'ml.m5.large' for cpu */
   instanceType: instanceType('inference').optional(),
   /**
-   * How the training pipeline compiles the model for Inferentia2 (inf2 only). `neuronx`:
-   * torch-neuronx (`torch_neuronx.trace`) in a SageMaker job on a Neuron image, for any version
-   * the Neuron SDK supports. `neo`: a SageMaker Neo compilation job, which compiles only the
-   * framework versions and regions in lib/config/service-limits.ts (NEO_ML_INF2).
+   * How a version is compiled for Inferentia2 (inf2 only). `neuronx`: the Neuron serving
+   * container traces the trained TorchScript model with torch-neuronx (`torch_neuronx.trace`)
+   * when it loads it, so the pipeline compiles nothing. `neo`: the pipeline runs a SageMaker Neo
+   * compilation job, which compiles only the framework versions and regions in
+   * lib/config/service-limits.ts (NEO_ML_INF2).
    * @default 'neuronx' for inf2
    */
   compiler: z.enum(['neuronx', 'neo']).optional(),
@@ -266,24 +267,27 @@ function fleetSizes(s: ServingInput): number[] {
   return Array.from({ length: Math.max(0, high - low + 1) }, (_, i) => low + i).filter((n) => n >= 1);
 }
 
+/** The configured share of one traffic-shifting step. */
+const stepPercent = (s: ServingInput, strategy: 'canary' | 'linear') => (strategy === 'canary' ? s.deployment.canaryPercent : s.deployment.linearStepPercent);
+
 /**
- * Why SageMaker refuses the (canary or linear) strategy for some fleet size the variant can have.
- * UpdateEndpoint sends RetainAllVariantProperties, so the new fleet starts at the count
- * autoscaling reached, anywhere from minInstances up.
+ * The fleet sizes the variant can have on which SageMaker refuses the (canary or linear)
+ * strategy. UpdateEndpoint sends RetainAllVariantProperties, so the new fleet starts at the
+ * count autoscaling reached, anywhere from minInstances up.
  */
-function strategyProblem(s: ServingInput, strategy: 'canary' | 'linear'): string | undefined {
-  const percent = strategy === 'canary' ? s.deployment.canaryPercent : s.deployment.linearStepPercent;
-  for (const n of fleetSizes(s)) {
-    const problem = trafficShiftingProblem(strategy, percent, n);
-    if (problem) return problem;
-  }
-  return undefined;
+function refusedFleetSizes(s: ServingInput, strategy: 'canary' | 'linear'): number[] {
+  return fleetSizes(s).filter((n) => trafficShiftingProblem(strategy, stepPercent(s, strategy), n) !== undefined);
 }
 
 /** The strategy a model deploys with when the config names none. */
 function defaultStrategy(s: ServingInput): 'canary' | 'all-at-once' {
   if (s.target === 'serverless') return 'all-at-once';
-  return strategyProblem(s, 'canary') === undefined ? 'canary' : 'all-at-once';
+  return refusedFleetSizes(s, 'canary').length === 0 ? 'canary' : 'all-at-once';
+}
+
+/** Whether the pipeline compiles the model ahead of time (SageMaker Neo): its versions then carry a compiled artifact. */
+export function compilesWithNeo(model: Pick<ModelConfig, 'serving'>): boolean {
+  return model.serving.target === 'inf2' && model.serving.compiler === 'neo';
 }
 
 export const modelSchema = z
@@ -404,8 +408,8 @@ export const modelSchema = z
       }
       if ((s.strategy === 'canary' || s.strategy === 'linear') && s.autoscaling.minInstances >= 1 && s.autoscaling.minInstances <= s.autoscaling.maxInstances) {
         const strategy = s.strategy;
-        const percent = strategy === 'canary' ? s.deployment.canaryPercent : s.deployment.linearStepPercent;
-        const failing = fleetSizes(s).filter((n) => trafficShiftingProblem(strategy, percent, n) !== undefined);
+        const percent = stepPercent(s, strategy);
+        const failing = refusedFleetSizes(s, strategy);
         if (failing.length > 0) {
           const rule =
             strategy === 'canary'
@@ -618,7 +622,7 @@ export const stageSchema = z
           code: 'custom',
           path: inRegion ? ['models', index, 'framework', 'version'] : ['region'],
           input: inRegion ? model.framework.version : stage.region,
-          message: `serving.compiler "neo": ${problem} (${NEO_ML_INF2.frameworks.url}); use serving.compiler "neuronx" (torch-neuronx in a SageMaker job on a Neuron image)${inRegion ? ' or a version Neo compiles' : ''}`,
+          message: `serving.compiler "neo": ${problem} (${NEO_ML_INF2.frameworks.url}); use serving.compiler "neuronx" (the Neuron serving container compiles the model with torch-neuronx when it loads it)${inRegion ? ' or a version Neo compiles' : ''}`,
         });
       }
     });

@@ -6,7 +6,7 @@
  *
  * Money keeps full precision here; rendering rounds it (`render.ts`).
  */
-import { modelTags, type ModelConfig, type StageConfig } from '../config';
+import { compilesWithNeo, modelTags, type ModelConfig, type StageConfig } from '../config';
 import { COST_TAG_KEYS, FEATURE_TABLE, LAKE_ZONES, MODEL_TAG_KEY, parameterName, PARAMETER_KEYS, REGISTRY_TABLE, type CostTagKey } from '../contract';
 import { DRIFT_EVENT } from '../contract/drift';
 import { resourceTags } from '../synth-summary';
@@ -653,7 +653,7 @@ function modelledLines(ctx: Context, model: ModelConfig): Draft[] {
   }
 
   // Neo compilation for Inferentia2.
-  if (s.target === 'inf2' && s.compiler === 'neo') {
+  if (compilesWithNeo(model)) {
     lines.push({
       resource: `${model.name}/compile`,
       type: 'modelled:sagemaker-neo-compile',

@@ -7,10 +7,10 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { modelTags, type ModelConfig, type StageConfig } from '../config';
+import { compilesWithNeo, modelTags, type ModelConfig, type StageConfig } from '../config';
 import { deployParameterKeyOf, endpointName, modelParameterKey, trainingParameterKeyOf, type ModelServingContract, type RollbackEvent } from '../contract';
 import type { DriftCheckEvent } from '../contract/drift';
-import { artifactPrefix, type TrainingInput } from '../contract/pipeline';
+import { artifactPrefix, type ArtifactArea, type TrainingInput } from '../contract/pipeline';
 import { DeployWorkflow } from '../constructs/deploy-workflow/deploy-workflow';
 import { EndpointMonitoring } from '../constructs/endpoint-monitoring/endpoint-monitoring';
 import type { MlNetwork } from '../constructs/ml-network/ml-network';
@@ -62,12 +62,16 @@ export class ModelStack extends Stack {
     for (const email of stage.budgets.subscriberEmails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
 
     const code = new ModelCode(this, 'Code', { entryPoint: model.training.entryPoint, preprocessScript: model.preprocessing.script });
+    // The compiled/ folder only where a Neo compilation job writes it.
+    const neo = compilesWithNeo(model);
+    const jobAreas: ArtifactArea[] = ['runs', 'models', 'checkpoints', ...(neo ? (['compiled'] as const) : [])];
+    const servedAreas: ArtifactArea[] = ['models', ...(neo ? (['compiled'] as const) : [])];
     const jobRole = new SageMakerJobRole(this, 'JobRole', {
       model: model.name,
       key: data.key,
       // Training data may come from anywhere in the curated and raw zones (an execution's dataUri).
       reads: [{ bucket: data.lake.curated }, { bucket: data.lake.raw }],
-      writes: [{ bucket: data.lake.artifacts, prefixes: (['runs', 'models', 'checkpoints', 'compiled'] as const).map((area) => artifactPrefix(area, model.name)) }],
+      writes: [{ bucket: data.lake.artifacts, prefixes: jobAreas.map((area) => artifactPrefix(area, model.name)) }],
       images: [model.training.image, model.preprocessing.image],
       inVpc: network !== undefined,
     });
@@ -90,8 +94,8 @@ export class ModelStack extends Stack {
     const endpointRole = new SageMakerJobRole(this, 'EndpointRole', {
       model: model.name,
       key: data.key,
-      // The trained and the compiled model of this model only.
-      reads: [{ bucket: data.lake.artifacts, prefixes: [artifactPrefix('models', model.name), artifactPrefix('compiled', model.name)] }],
+      // The trained (and, with Neo, the compiled) model of this model only.
+      reads: [{ bucket: data.lake.artifacts, prefixes: servedAreas.map((area) => artifactPrefix(area, model.name)) }],
       // Data capture is written as the endpoint's execution role, under `<endpoint>/`.
       writes: [{ bucket: data.lake.capture, prefixes: [`${endpoint}/`] }],
       images: [model.serving.image ?? model.training.image],

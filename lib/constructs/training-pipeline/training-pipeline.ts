@@ -8,7 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { ModelConfig } from '../../config';
+import { compilesWithNeo, type ModelConfig } from '../../config';
 import { jobNamePrefix, type JobKind } from '../../contract';
 import { artifactPrefix, PIPELINE_ERRORS } from '../../contract/pipeline';
 import { acknowledgeWildcardResource } from '../../nag';
@@ -199,7 +199,7 @@ export class TrainingPipeline extends Construct {
     recordGateFailure.next(gateFailed);
     // SageMaker Neo compiles ahead of time; with `neuronx` the Neuron serving container traces
     // the trained model when it loads it, so the pipeline has nothing to compile.
-    const compiled = model.serving.target === 'inf2' && model.serving.compiler === 'neo';
+    const compiled = compilesWithNeo(model);
     const register = this.invoke(
       'Register',
       functions.register,

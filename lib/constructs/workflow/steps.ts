@@ -115,7 +115,7 @@ export class FailurePath {
  * Lets a state machine publish to an encrypted topic. The SnsPublish task grants `sns:Publish`
  * only; SNS encrypts each message with the topic's key as the publisher, so the publisher also
  * needs `kms:GenerateDataKey` and `kms:Decrypt` on it
- * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse).
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
  */
 export function grantPublishToEncryptedTopic(topic: sns.ITopic, grantee: iam.IGrantable): void {
   topic.masterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
