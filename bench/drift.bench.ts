@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mulberry32 } from '../lambdas/core/baseline/statistics';
 import { DriftAccumulator } from '../lambdas/core/drift';
-import type { Baseline, BaselineFeature } from '../lib/contract/pipeline';
+import type { Baseline, BaselineFeature } from '../lib/contract';
 
 const RECORDS = Number(process.env.GANTRY_BENCH_RECORDS ?? 1_000_000);
 const FEATURES = 20;

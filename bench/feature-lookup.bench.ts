@@ -5,11 +5,11 @@
 import { BatchGetItemCommand, CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { DynamoOnlineFeatureStore } from '../lambdas/adapters/online-feature-store';
-import { GantryClient } from '../lib/client';
+import { GantryClient } from '../client';
 import { featureGroupSpecs, loadStageConfig } from '../lib/config';
 import { FEATURE_TABLE } from '../lib/contract';
-import { FakeSageMakerRuntime } from '../test/support/fake-sagemaker-runtime';
-import { startDynamo, stopEngine } from '../test/support/local-engines';
+import { FakeSageMakerRuntime } from '../tools/local/fake-sagemaker-runtime';
+import { startDynamo, stopEngine } from '../tools/local/engines';
 
 const ENTITIES = 10_000;
 const PER_PREDICT = 100;

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // The `gantry` CLI. The sources are TypeScript, run through tsx's CommonJS loader.
 require('tsx/cjs');
-require('../lib/cli/main.ts').main();
+require('../cli/main.ts').main();

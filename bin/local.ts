@@ -13,8 +13,8 @@ import { defineGantryApp } from '../lib/app';
 import { cdkJsonContext } from '../lib/cdk-context';
 import { loadStageConfig } from '../lib/config';
 import { ENV } from '../lib/contract';
-import { startDynamo, startS3rver, stopEngine } from '../test/support/local-engines';
-import { createBucketsFromTemplate, createTablesFromTemplate, type CfnTemplate } from '../test/support/template-resources';
+import { startDynamo, startS3rver, stopEngine } from '../tools/local/engines';
+import { createBucketsFromTemplate, createTablesFromTemplate, type CfnTemplate } from '../tools/local/template-resources';
 
 async function main(): Promise<void> {
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true }, outdir: mkdtempSync(join(tmpdir(), 'gantry-local-')) });

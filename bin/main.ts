@@ -7,7 +7,7 @@
 import { synthesizeStages } from '../lib/app';
 import { ConfigError, loadAllStageConfigs } from '../lib/config';
 import { controlTowerOutcome } from '../lib/control-tower';
-import { formatSummary, summarizeAssembly } from '../lib/synth-summary';
+import { formatSummary, summarizeAssembly } from '../cli/summary';
 
 function main(): void {
   const started = Date.now();

@@ -23,7 +23,7 @@ import {
   type RegistryEvent,
   type VersionStatus,
 } from '../core/registry/model';
-import { parseRegisterInput } from '../core/registry/validation';
+import { parseRegisterInput } from '../core/registry/registration';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { OFFLINE_FEATURES_PREFIX } from '../../lib/contract';
-import type { OfflineFeatureAppender, OfflineFeatureReader } from '../core/features/feature-store';
+import type { OfflineFeatureAppender, OfflineFeatureReader } from '../core/features/feature-service';
 import { groupTableName } from '../core/features/point-in-time';
 import { parseEventTime, RESERVED_OFFLINE_COLUMNS } from '../core/features/rows';
 import type { FeatureRow, FeatureValue, OfflineRow } from '../core/features/types';

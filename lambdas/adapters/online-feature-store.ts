@@ -5,7 +5,7 @@
  */
 import { BatchGetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FEATURE_TABLE } from '../../lib/contract';
-import type { OnlineFeatureWriter, OnlineWriteResult } from '../core/features/feature-store';
+import type { OnlineFeatureWriter, OnlineWriteResult } from '../core/features/feature-service';
 import { expiresAt, onlineKey, parseEventTime, rowHash } from '../core/features/rows';
 import type { FeatureGroupSpec, FeatureRow, FeatureValue, GetResult, OnlineFeatureReader, OnlineRow } from '../core/features/types';
 import { mapLimit } from '../shared/concurrency';

@@ -7,7 +7,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DEFAULT_MAX_MEMBER_BYTES, findMember, TarFormatError, TarMemberNotFoundError, TarMemberTooLargeError } from '../core/archive/tar';
-import { isS3Error, parseS3Uri } from './s3-lines';
+import { isS3Error, parseS3Uri } from './s3-objects';
 
 /** No object at the URI (NoSuchKey or NoSuchBucket). */
 export class ArchiveNotFoundError extends Error {

@@ -1,12 +1,12 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 // zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
 import * as z from 'zod/mini';
-import type { BaselineEvent, BaselineFeature, BaselineResult } from '../../lib/contract/pipeline';
+import type { BaselineEvent, BaselineFeature, BaselineResult } from '../../lib/contract';
 import { readTarGzMember } from '../adapters/s3-archive';
-import { listDataObjects, objectLines, parseS3Uri, s3Uri } from '../adapters/s3-lines';
+import { listDataObjects, objectLines, parseS3Uri, s3Uri } from '../adapters/s3-objects';
 import { baselineOf, buildFeatures, buildPredictionFeature, DEFAULT_LABEL_COLUMN, type BaselineStatisticsOptions, type DataPart } from '../core/baseline/build';
 import { formatOfKey, linesOf } from '../core/baseline/records';
-import { modelNameSchema } from '../core/registry/validation';
+import { modelNameSchema } from '../core/input/model-name';
 import { InvalidEventError, parseEvent } from '../shared/invalid-event';
 import { logger, tracer } from '../shared/observability';
 import { lazyHandler } from '../shared/lazy-handler';

@@ -6,7 +6,7 @@ import { DEPLOY_STRATEGIES, ENV, PRODUCTION_VARIANT, type CompleteDeployEvent, t
 import { DynamoRegistry } from '../adapters/dynamo-registry';
 import { buildPlan, checkDeployable, checkEndpoint, parseDeployInput, VersionNotDeployableError, type EndpointState } from '../core/deploy/plan';
 import { UnknownModelError, UnknownVersionError, type ModelVersion, type Pointers, type Registry, type RegistryEvent } from '../core/registry/model';
-import { modelNameSchema } from '../core/registry/validation';
+import { modelNameSchema } from '../core/input/model-name';
 import { parseEvent } from '../shared/invalid-event';
 import { lazyHandler } from '../shared/lazy-handler';
 import { logger, requireEnv, tracer } from '../shared/observability';

@@ -5,10 +5,10 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 // zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
 import * as z from 'zod/mini';
-import { BASELINE_FORMAT_VERSION, type Baseline } from '../../lib/contract/pipeline';
-import { isS3Error, parseS3Uri } from '../adapters/s3-lines';
+import { BASELINE_FORMAT_VERSION, type Baseline } from '../../lib/contract';
+import { isS3Error, parseS3Uri } from '../adapters/s3-objects';
 import { DriftAccumulator, type DriftAccumulatorOptions } from '../core/drift';
-import { formatIssues } from '../core/registry/validation';
+import { formatIssues } from '../core/input/issues';
 
 /** The baseline is missing, not JSON, of another format version, or not shaped as one. */
 export class InvalidBaselineError extends Error {

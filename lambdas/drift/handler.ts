@@ -4,13 +4,12 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 // zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
 import * as z from 'zod/mini';
-import { DRIFT_METRICS, ENV, METRICS_NAMESPACE, PRODUCTION_VARIANT } from '../../lib/contract';
-import { DRIFT_EVENT, driftReportKey, FEATURE_DRIFT_METRICS, type DriftCheckEvent, type DriftDetectedDetail } from '../../lib/contract/drift';
+import { DRIFT_EVENT, DRIFT_METRICS, type DriftCheckEvent, type DriftDetectedDetail, driftReportKey, ENV, FEATURE_DRIFT_METRICS, METRICS_NAMESPACE, PRODUCTION_VARIANT } from '../../lib/contract';
 import { DynamoRegistry } from '../adapters/dynamo-registry';
-import { isS3Error, objectLines, s3Uri, scanDataObjects, type S3ObjectRef } from '../adapters/s3-lines';
+import { isS3Error, objectLines, s3Uri, scanDataObjects, type S3ObjectRef } from '../adapters/s3-objects';
 import { captureHourPrefixes, driftPersists, windowEndingBefore, windowId, type DriftReport, type FeatureDrift } from '../core/drift';
 import { UnknownModelError, type Registry } from '../core/registry/model';
-import { modelNameSchema } from '../core/registry/validation';
+import { modelNameSchema } from '../core/input/model-name';
 import { parseEvent } from '../shared/invalid-event';
 import { lazyHandler } from '../shared/lazy-handler';
 import { logger, requireEnv, tracer } from '../shared/observability';

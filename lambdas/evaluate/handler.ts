@@ -1,9 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 // zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
 import * as z from 'zod/mini';
-import type { EvaluateEvent, EvaluateResult } from '../../lib/contract/pipeline';
+import type { EvaluateEvent, EvaluateResult } from '../../lib/contract';
 import { readTarGzMember } from '../adapters/s3-archive';
-import { modelNameSchema } from '../core/registry/validation';
+import { modelNameSchema } from '../core/input/model-name';
 import { parseEvent } from '../shared/invalid-event';
 import { logger, tracer } from '../shared/observability';
 import { lazyHandler } from '../shared/lazy-handler';

@@ -1,11 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
-import { ENV } from '../../lib/contract';
-import type { GateResult } from '../../lib/contract/pipeline';
+import { ENV, type GateResult } from '../../lib/contract';
 import { DynamoRegistry } from '../adapters/dynamo-registry';
 import { evaluateGate, type ProductionMetrics } from '../core/gate/gate';
 import { UnknownModelError, type Registry } from '../core/registry/model';
-import { modelNameSchema } from '../core/registry/validation';
+import { modelNameSchema } from '../core/input/model-name';
 import { parseEvent } from '../shared/invalid-event';
 import { logger, requireEnv, tracer } from '../shared/observability';
 import { lazyHandler } from '../shared/lazy-handler';

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { ENV } from '../../lib/contract';
 import { DynamoRegistry } from '../adapters/dynamo-registry';
 import type { Registry, RegistryEvent } from '../core/registry/model';
-import { modelNameSchema } from '../core/registry/validation';
+import { modelNameSchema } from '../core/input/model-name';
 import { parseEvent } from '../shared/invalid-event';
 import { logger, requireEnv, tracer } from '../shared/observability';
 import { lazyHandler } from '../shared/lazy-handler';

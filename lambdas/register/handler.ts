@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ENV } from '../../lib/contract';
 import { DynamoRegistry } from '../adapters/dynamo-registry';
 import type { ModelVersion, Registry } from '../core/registry/model';
-import { InvalidRegistrationError, parseRegisterInput } from '../core/registry/validation';
+import { InvalidRegistrationError, parseRegisterInput } from '../core/registry/registration';
 import { logger, requireEnv, tracer } from '../shared/observability';
 import { lazyHandler } from '../shared/lazy-handler';
 

@@ -23,7 +23,7 @@ import {
   type Notification,
 } from '../core/rollback/rollback';
 import { AlreadyClaimedError, UnknownModelError, type ClaimRecord, type Pointers, type Registry } from '../core/registry/model';
-import { modelNameSchema } from '../core/registry/validation';
+import { modelNameSchema } from '../core/input/model-name';
 import { parseEvent } from '../shared/invalid-event';
 import { lazyHandler } from '../shared/lazy-handler';
 import { logger, requireEnv, tracer } from '../shared/observability';

@@ -1,6 +1,6 @@
 // zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
 import type * as z from 'zod/mini';
-import { formatIssues } from '../core/registry/validation';
+import { formatIssues } from '../core/input/issues';
 
 /**
  * Thrown for an event that does not validate; `issues` name each bad field. The pipeline's

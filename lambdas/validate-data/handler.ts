@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
-import type { ValidateDataResult } from '../../lib/contract/pipeline';
-import { modelNameSchema } from '../core/registry/validation';
+import type { ValidateDataResult } from '../../lib/contract';
+import { modelNameSchema } from '../core/input/model-name';
 import { toSageMakerHyperparameters } from '../core/training/hyperparameters';
 import { parseEvent } from '../shared/invalid-event';
 import { logger, tracer } from '../shared/observability';

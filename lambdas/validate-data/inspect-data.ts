@@ -1,6 +1,6 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PIPELINE_ERRORS, type DataInputRef, type ValidateDataResult } from '../../lib/contract/pipeline';
-import { DataNotFoundError, scanDataObjects } from '../adapters/s3-lines';
+import { PIPELINE_ERRORS, type DataInputRef, type ValidateDataResult } from '../../lib/contract';
+import { DataNotFoundError, scanDataObjects } from '../adapters/s3-objects';
 import { mapLimit } from '../shared/concurrency';
 
 export { DataNotFoundError };

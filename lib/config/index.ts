@@ -1,4 +1,4 @@
-import type { FeatureGroupSpec } from '../../lambdas/core/features/types';
+import { type FeatureGroupSpec, stagePrefix } from '../contract';
 import { ConfigError, problemsFromZod } from './errors';
 import { stageSchema, type StageConfig, type StageConfigInput } from './schema';
 import { dev } from './stages/dev';
@@ -63,7 +63,7 @@ export function checkStagesApart(configs: readonly StageConfig[]): StageConfig[]
         throw new ConfigError(b.name, [
           {
             path: 'name',
-            message: `starts with stage "${a.name}" and a dash, and the two may share an account: the IAM patterns gantry-${a.name}-* of "${a.name}" would match this stage's resources; rename one, or give both an account`,
+            message: `starts with stage "${a.name}" and a dash, and the two may share an account: the IAM patterns ${stagePrefix(a.name)}* of "${a.name}" would match this stage's resources; rename one, or give both an account`,
             value: b.name,
           },
         ]);

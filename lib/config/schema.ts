@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentResourceName, endpointName, jobNamePrefix, MAX_DEPLOYABLE_VERSION, type JobKind } from '../contract';
+import { deploymentResourceName, endpointName, jobNamePrefix, MAX_DEPLOYABLE_VERSION, workflowName, type JobKind } from '../contract';
 import { findInstanceSpec, knownInstanceTypes, type Accelerator, type InstanceUse } from './instance-types';
 import { ratePeriodMinutes, scheduleProblem } from './schedule';
 import {
@@ -474,7 +474,7 @@ const DERIVED_NAMES: ReadonlyArray<{ readonly what: string; readonly fixedLength
   { what: 'a deployment\'s model and endpoint config', fixedLength: deploymentResourceName(endpointName('', ''), MAX_DEPLOYABLE_VERSION, RUN_ID).length, limit: SAGEMAKER_NAME.maxLength },
   ...SAGEMAKER_JOBS.map(([kind, what]) => ({ what, fixedLength: (jobNamePrefix('', '', kind) + RUN_ID).length, limit: SAGEMAKER_NAME.maxLength })),
   { what: 'endpoint', fixedLength: endpointName('', '').length, limit: SAGEMAKER_NAME.maxLength },
-  { what: 'state machine', fixedLength: `${endpointName('', '')}-training`.length, limit: STEP_FUNCTIONS.nameMaxLength },
+  { what: 'state machine', fixedLength: workflowName('', '', 'training').length, limit: STEP_FUNCTIONS.nameMaxLength },
 ];
 
 export const stageSchema = z

@@ -1,8 +1,7 @@
 /**
  * The drift monitor's contract between the model stack (its schedule and its DriftDetected
  * rule, built at deploy time), the shared drift function and the CLI. Plain constants and
- * types only. The CloudWatch metric names the serving alarms read are in `./serving`
- * (`METRICS_NAMESPACE`, `DRIFT_METRICS`).
+ * types only. Its metric names are in `./metrics`.
  */
 
 /**
@@ -47,14 +46,6 @@ export interface DriftDetectedDetail {
   /** The window's drift report (JSON). */
   readonly reportUri: string;
 }
-
-/** Per-feature metrics, in `METRICS_NAMESPACE`, with the dimensions Stage, Model and Feature (the prediction's Feature is `prediction`). */
-export const FEATURE_DRIFT_METRICS = {
-  /** Every feature and the prediction. */
-  psi: 'FeaturePSI',
-  /** Numeric features and a numeric prediction only (a categorical's KS is not defined). */
-  ks: 'FeatureKS',
-} as const;
 
 /** Prefix of the drift reports in the artifacts bucket. */
 export const DRIFT_REPORTS_PREFIX = 'reports';

@@ -27,31 +27,6 @@ export const MODEL_VERSION_ATTRIBUTE = 'gantry-model-version';
 export const DEPLOY_STRATEGIES = ['canary', 'linear', 'all-at-once'] as const;
 export type DeployStrategy = (typeof DEPLOY_STRATEGIES)[number];
 
-/** Longest version number the naming below leaves room for. */
-export const MAX_DEPLOYABLE_VERSION = 999_999;
-
-/**
- * Name of the SageMaker model and endpoint config of one deployment:
- * `<endpoint>-v<version>-<deployment id>`, e.g. `gantry-prod-churn-v7-1a2b3c4d`. Unique per
- * deployment (SageMaker names cannot be reused), and it tells which version an endpoint serves.
- * The config schema keeps `<endpoint>` short enough for the 63-character limit.
- */
-export function deploymentResourceName(endpoint: string, version: number, deploymentId: string): string {
-  return `${endpoint}-v${version}-${deploymentId}`;
-}
-
-/** The version a deployment's model or endpoint config serves, read back from its name. */
-export function versionOfDeploymentResource(endpoint: string, resourceName: string): number | undefined {
-  if (!resourceName.startsWith(`${endpoint}-v`)) return undefined;
-  const match = /^v(\d+)-[0-9a-f]{8}$/.exec(resourceName.slice(endpoint.length + 1));
-  return match ? Number(match[1]) : undefined;
-}
-
-/** Key (below `/gantry/<stage>/`) of a model's deploy state machine ARN, read by `gantry deploy|rollback`. */
-export function deployParameterKeyOf(model: string): string {
-  return `models/${model}/deploy-state-machine`;
-}
-
 /** The input of a deploy execution. */
 export interface DeployInput {
   readonly model: string;
@@ -136,21 +111,6 @@ export const DEPLOY_ERRORS = {
   guardrailRollback: 'RolledBackByGuardrails',
 } as const;
 
-/** Metric namespace of Gantry's own metrics (drift). Dimensions: Stage, Model. */
-export const METRICS_NAMESPACE = 'Gantry';
-
-/** Metric names the drift check publishes and the serving alarms and dashboard read. */
-export const DRIFT_METRICS = {
-  /** Largest PSI over the features and the prediction in a window. */
-  maxPsi: 'DriftMaxPSI',
-  /** Largest KS distance over the numeric features in a window. */
-  maxKs: 'DriftMaxKS',
-  /** 1 when the window drifted, else 0 (not published for an empty window). */
-  drifted: 'DriftDetected',
-  records: 'DriftRecords',
-  malformed: 'DriftMalformedRecords',
-} as const;
-
 /** The input the model stack's alarm rule gives the rollback function. */
 export interface RollbackEvent {
   readonly model: string;
@@ -161,4 +121,13 @@ export interface RollbackEvent {
   readonly topicArn: string;
   /** The EventBridge `CloudWatch Alarm State Change` event, as delivered. */
   readonly alarm: unknown;
+}
+
+/** What an application needs to call a model: published by the model's stack as JSON in SSM. */
+export interface ModelServingContract {
+  readonly model: string;
+  readonly endpointName: string;
+  readonly contentType: 'text/csv' | 'application/json';
+  /** Online features joined for entity ids, in the order the model expects them. */
+  readonly features?: { readonly group: string; readonly names: readonly string[] };
 }

@@ -7,9 +7,8 @@
  * Money keeps full precision here; rendering rounds it (`render.ts`).
  */
 import { compilesWithNeo, modelTags, type ModelConfig, type StageConfig } from '../config';
-import { COST_TAG_KEYS, FEATURE_TABLE, LAKE_ZONES, MODEL_TAG_KEY, parameterName, PARAMETER_KEYS, REGISTRY_TABLE, type CostTagKey } from '../contract';
-import { DRIFT_EVENT } from '../contract/drift';
-import { resourceTags } from '../synth-summary';
+import { COST_TAG_KEYS, type CostTagKey, DRIFT_EVENT, FEATURE_TABLE, FUNCTION_NAMES, functionServiceName, type FunctionName, LAKE_ZONES, MODEL_TAG_KEY, modelStackName as modelStackNameOf, PARAMETER_KEYS, parameterName, REGISTRY_TABLE } from '../contract';
+import { resourceTags } from './resource-tags';
 import { DAYS_PER_MONTH, findPrice, HOURS_PER_MONTH, price, PRICES_RETRIEVED, regionalFactor, SAGEMAKER_USE_KEY } from './prices';
 import { UnpricedError, type CostEstimate, type CostLine, type FreeResources, type StackTemplate, type TagTotal } from './types';
 
@@ -65,18 +64,18 @@ const ASSUME = {
  * Invocations a month of the shared runtime functions, by their Powertools service name, per
  * training run and per deployment, and the seconds one invocation takes.
  */
-const FUNCTION_MODEL: Readonly<Record<string, { readonly perTrainingRun: number; readonly perDeployment: number; readonly seconds: number; readonly what: string }>> = {
-  'gantry-validate-data': { perTrainingRun: 1, perDeployment: 0, seconds: 2, what: 'once per training run' },
-  'gantry-baseline': { perTrainingRun: 1, perDeployment: 0, seconds: 60, what: 'once per training run (streams the training data)' },
-  'gantry-evaluate': { perTrainingRun: 1, perDeployment: 0, seconds: 2, what: 'once per training run' },
-  'gantry-gate': { perTrainingRun: 1, perDeployment: 0, seconds: 2, what: 'once per training run' },
-  'gantry-register': { perTrainingRun: 1, perDeployment: 0, seconds: 2, what: 'once per training run' },
-  'gantry-deploy': { perTrainingRun: 0, perDeployment: 3, seconds: 2, what: 'check, plan and promote per deployment' },
-  'gantry-record-event': { perTrainingRun: 0, perDeployment: 0, seconds: 1, what: 'pipeline failures only' },
-  'gantry-rollback': { perTrainingRun: 0, perDeployment: 0, seconds: 2, what: 'endpoint alarms only' },
+const FUNCTION_MODEL: Readonly<Record<Exclude<FunctionName, 'drift'>, { readonly perTrainingRun: number; readonly perDeployment: number; readonly seconds: number; readonly what: string }>> = {
+  'validate-data': { perTrainingRun: 1, perDeployment: 0, seconds: 2, what: 'once per training run' },
+  'baseline': { perTrainingRun: 1, perDeployment: 0, seconds: 60, what: 'once per training run (streams the training data)' },
+  'evaluate': { perTrainingRun: 1, perDeployment: 0, seconds: 2, what: 'once per training run' },
+  'gate': { perTrainingRun: 1, perDeployment: 0, seconds: 2, what: 'once per training run' },
+  'register': { perTrainingRun: 1, perDeployment: 0, seconds: 2, what: 'once per training run' },
+  'deploy': { perTrainingRun: 0, perDeployment: 3, seconds: 2, what: 'check, plan and promote per deployment' },
+  'record-event': { perTrainingRun: 0, perDeployment: 0, seconds: 1, what: 'pipeline failures only' },
+  'rollback': { perTrainingRun: 0, perDeployment: 0, seconds: 2, what: 'endpoint alarms only' },
 };
 
-const DRIFT_SERVICE = 'gantry-drift';
+const DRIFT_SERVICE = functionServiceName('drift');
 
 /** Resource types that cost nothing by themselves, and why. */
 export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
@@ -272,7 +271,7 @@ function stackModel(ctx: Context, stack: StackTemplate): ModelConfig | undefined
 }
 
 function modelStackName(config: StageConfig, stacks: readonly StackTemplate[], model: ModelConfig): string {
-  const expected = `gantry-${config.name}-model-${model.name}`;
+  const expected = modelStackNameOf(config.name, model.name);
   return (stacks.find((s) => s.stackName === expected) ?? stacks.find((s) => s.stackName.endsWith(`-model-${model.name}`)))?.stackName ?? expected;
 }
 
@@ -516,8 +515,10 @@ function lambdaFunction(ctx: Context, stack: StackTemplate, id: string, props: R
   const gbs = p.usd('lambda.arm.gb-second');
   const req = p.usd('lambda.requests-million');
   if (service === DRIFT_SERVICE) return draft(0, 0, `drift checks are on the models' drift lines (× ${money(gbs)}/GB-s at ${mb} MB)`);
-  const model = service ? FUNCTION_MODEL[service] : undefined;
-  if (!model) return draft(0, 0, `no invocation model for ${service ?? 'this function'}: counted at 0 invocations (× ${money(gbs)}/GB-s at ${mb} MB)`);
+  const name = FUNCTION_NAMES.find((fn) => functionServiceName(fn) === service);
+  // A function of the contract's list always has a model (the Record's type says so); anything else is not Gantry's.
+  if (name === undefined || name === 'drift') throw new UnpricedError(`Lambda function with service name ${service ?? '(none)'} is not one of the stage's functions (${FUNCTION_NAMES.join(', ')})`);
+  const model = FUNCTION_MODEL[name];
   const usage = ctx.config.models.map(modelUsage);
   const invocations = sum(usage.map((u) => u.trainingRuns * model.perTrainingRun + u.deployments * model.perDeployment));
   const gbSeconds = invocations * model.seconds * (mb / 1024);

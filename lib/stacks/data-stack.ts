@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
-import { LAKE_ZONES, PARAMETER_KEYS } from '../contract';
+import { LAKE_ZONES, modelTopicPattern, PARAMETER_KEYS } from '../contract';
 import { DataLake } from '../constructs/data-lake/data-lake';
 import { FeatureStore } from '../constructs/feature-store/feature-store';
 import { ModelRegistry } from '../constructs/model-registry/model-registry';
@@ -54,7 +54,7 @@ export class DataStack extends Stack {
         principals: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com'].map((p) => new iam.ServicePrincipal(p)),
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${this.partition}:sns:${this.region}:${this.account}:gantry-${config.name}-*` } },
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${this.partition}:sns:${this.region}:${this.account}:${modelTopicPattern(config.name)}` } },
       }),
     );
 

@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
-import { COST_TAG_KEYS } from '../contract';
+import { budgetName, COST_TAG_KEYS, costAlertsTopicName, costMonitorName, stagePrefix } from '../contract';
 
 export interface GovernanceStackProps extends StackProps {
   readonly config: StageConfig;
@@ -42,7 +42,7 @@ export class GovernanceStack extends Stack {
     const b = config.budgets;
 
     this.alertsTopic = new sns.Topic(this, 'AlertsTopic', {
-      topicName: `gantry-${config.name}-cost-alerts`,
+      topicName: costAlertsTopicName(config.name),
       displayName: `Gantry ${config.name} cost alerts`,
       masterKey: props.key,
       enforceSSL: true,
@@ -60,18 +60,18 @@ export class GovernanceStack extends Stack {
     for (const email of b.subscriberEmails) this.alertsTopic.addSubscription(new subscriptions.EmailSubscription(email));
 
     const environment = config.tags.environment;
-    this.budgets.push(this.budget('StageBudget', `gantry-${config.name}`, b.monthlyLimitUsd, `user:Environment$${environment}`));
+    this.budgets.push(this.budget('StageBudget', budgetName(config.name), b.monthlyLimitUsd, `user:Environment$${environment}`));
     for (const [team, limit] of Object.entries(b.teamMonthlyLimitsUsd)) {
-      this.budgets.push(this.budget(`TeamBudget-${team}`, `gantry-${config.name}-team-${team}`, limit, `user:Team$${team}`));
+      this.budgets.push(this.budget(`TeamBudget-${team}`, budgetName(config.name, team), limit, `user:Team$${team}`));
     }
 
     this.anomalyMonitor = new ce.CfnAnomalyMonitor(this, 'AnomalyMonitor', {
-      monitorName: `gantry-${config.name}`,
+      monitorName: costMonitorName(config.name),
       monitorType: 'CUSTOM',
       monitorSpecification: JSON.stringify({ Tags: { Key: 'Environment', Values: [environment], MatchOptions: ['EQUALS'] } }),
     });
     new ce.CfnAnomalySubscription(this, 'AnomalySubscription', {
-      subscriptionName: `gantry-${config.name}`,
+      subscriptionName: costMonitorName(config.name),
       // SNS subscribers need IMMEDIATE alerts.
       frequency: 'IMMEDIATE',
       monitorArnList: [this.anomalyMonitor.attrMonitorArn],
@@ -114,7 +114,7 @@ export class GovernanceStack extends Stack {
       parameters: { CostAllocationTagsStatus: COST_TAG_KEYS.map((TagKey) => ({ TagKey, Status: 'Active' })) },
       // Cost Explorer's API lives in us-east-1 whatever the stack's region.
       region: 'us-east-1',
-      physicalResourceId: cr.PhysicalResourceId.of(`gantry-${config.name}-cost-allocation-tags`),
+      physicalResourceId: cr.PhysicalResourceId.of(`${stagePrefix(config.name)}cost-allocation-tags`),
     };
     const activation = new cr.AwsCustomResource(this, 'ActivateCostTags', {
       onCreate: call,

@@ -8,9 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { compilesWithNeo, modelTags, type ModelConfig, type StageConfig } from '../config';
-import { deployParameterKeyOf, endpointName, modelParameterKey, trainingParameterKeyOf, type ModelServingContract, type RollbackEvent } from '../contract';
-import type { DriftCheckEvent } from '../contract/drift';
-import { artifactPrefix, type ArtifactArea, type TrainingInput } from '../contract/pipeline';
+import { type ArtifactArea, artifactPrefix, type DriftCheckEvent, endpointName, modelTopicName, type ModelServingContract, PARAMETER_KEYS, type RollbackEvent, type TrainingInput } from '../contract';
 import { DeployWorkflow } from '../constructs/deploy-workflow/deploy-workflow';
 import { EndpointMonitoring } from '../constructs/endpoint-monitoring/endpoint-monitoring';
 import type { MlNetwork } from '../constructs/ml-network/ml-network';
@@ -58,7 +56,7 @@ export class ModelStack extends Stack {
     };
 
     // Named, so the shared rollback function may publish to gantry-<stage>-* topics only.
-    this.topic = new sns.Topic(this, 'Topic', { topicName: `gantry-${stage.name}-${model.name}`, displayName: `Gantry ${stage.name} ${model.name}`, masterKey: data.key, enforceSSL: true });
+    this.topic = new sns.Topic(this, 'Topic', { topicName: modelTopicName(stage.name, model.name), displayName: `Gantry ${stage.name} ${model.name}`, masterKey: data.key, enforceSSL: true });
     for (const email of stage.budgets.subscriberEmails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
 
     const code = new ModelCode(this, 'Code', { entryPoint: model.training.entryPoint, preprocessScript: model.preprocessing.script });
@@ -155,9 +153,9 @@ export class ModelStack extends Stack {
     new PublishedNames(this, 'Names', {
       stageName: stage.name,
       values: {
-        [modelParameterKey(model.name)]: JSON.stringify(this.servingContract),
-        [trainingParameterKeyOf(model.name)]: stateMachine.stateMachineArn,
-        [deployParameterKeyOf(model.name)]: deployMachine.stateMachineArn,
+        [PARAMETER_KEYS.modelServing(model.name)]: JSON.stringify(this.servingContract),
+        [PARAMETER_KEYS.trainingWorkflow(model.name)]: stateMachine.stateMachineArn,
+        [PARAMETER_KEYS.deployWorkflow(model.name)]: deployMachine.stateMachineArn,
       },
     });
   }

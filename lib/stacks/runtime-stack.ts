@@ -3,12 +3,25 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ENV } from '../contract';
+import { endpointName, endpointNamePattern, ENV, FUNCTION_NAMES, modelTopicName, modelTopicPattern, workflowName, workflowPattern, type FunctionName } from '../contract';
 import { GantryFunction } from '../constructs/gantry-function/gantry-function';
 import type { MlNetwork } from '../constructs/ml-network/ml-network';
 import type { PipelineFunctions } from '../constructs/training-pipeline/training-pipeline';
 import { acknowledgeWildcardResource } from '../nag';
 import type { DataStack } from './data-stack';
+
+/** What differs between the stage's functions. */
+interface FunctionSettings {
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+}
+
+/** A function's construct id: `record-event` → `RecordEvent` (stable: it names the resources). */
+function pascalCase(name: string): string {
+  return name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
 
 export interface RuntimeStackProps extends StackProps {
   /** The stage's name: the functions may act on this stage's endpoints and workflows only. */
@@ -47,69 +60,66 @@ export class RuntimeStack extends Stack {
   public readonly rollback: GantryFunction;
   /** Compares a window of an endpoint's captured traffic with its baseline (scheduled per model). */
   public readonly drift: GantryFunction;
+  /** Every function, by its name in the contract's list. */
+  public readonly functions: Readonly<Record<FunctionName, GantryFunction>>;
 
   constructor(scope: Construct, id: string, props: RuntimeStackProps) {
     super(scope, id, props);
     const { data, stageName } = props;
     const registryEnv = { [ENV.registryTable]: data.registry.table.tableName };
+    const settings: Record<FunctionName, FunctionSettings> = {
+      register: { description: 'Registers a model version with its lineage in the registry', environment: registryEnv },
+      'record-event': { description: 'Appends a pipeline failure to the model history', environment: registryEnv },
+      gate: { description: 'Quality gate: candidate metrics against thresholds and production', environment: registryEnv },
+      'validate-data': { description: 'Checks that training data exists and is not empty' },
+      evaluate: { description: "Reads a training job's evaluation report" },
+      // Two streaming passes over the training data: give it time, and memory for the samples.
+      baseline: { description: 'Streams training data into drift baseline statistics', timeout: Duration.minutes(15), memorySize: 1024 },
+      deploy: { description: 'Checks a version against the registry, plans its deployment, and promotes it once in service', environment: registryEnv },
+      rollback: { description: "Rolls a model's endpoint back to its last-good version when an endpoint alarm fires", environment: registryEnv },
+      // Streams capture files line by line (bounded memory); a window of heavy traffic takes time.
+      drift: {
+        description: "Compares a window of an endpoint's captured traffic with the production version's baseline",
+        environment: { ...registryEnv, [ENV.stage]: stageName, [ENV.captureBucket]: data.lake.capture.bucketName, [ENV.artifactsBucket]: data.lake.artifacts.bucketName },
+        timeout: Duration.minutes(10),
+        memorySize: 1024,
+      },
+    };
     const vpc = props.network?.functionPlacement();
-    const fn = (handler: string, description: string, environment: Record<string, string> = {}, timeout?: Duration, memorySize?: number) =>
-      new GantryFunction(this, handler.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''), {
-        handler,
-        description,
-        logKey: data.key,
-        logRetention: props.logRetention,
-        vpc,
-        environment,
-        timeout,
-        memorySize,
-      });
+    const functions = {} as Record<FunctionName, GantryFunction>;
+    for (const name of FUNCTION_NAMES) {
+      functions[name] = new GantryFunction(this, pascalCase(name), { handler: name, logKey: data.key, logRetention: props.logRetention, vpc, ...settings[name] });
+    }
+    this.functions = functions;
+    ({ register: this.register, 'record-event': this.recordEvent, gate: this.gate, 'validate-data': this.validateData, evaluate: this.evaluate, baseline: this.baseline, deploy: this.deploy, rollback: this.rollback, drift: this.drift } = functions);
 
-    this.register = fn('register', 'Registers a model version with its lineage in the registry', registryEnv);
     data.registry.grantWrite(this.register.function);
-    this.recordEvent = fn('record-event', 'Appends a pipeline failure to the model history', registryEnv);
     data.registry.grantWrite(this.recordEvent.function);
-    this.gate = fn('gate', 'Quality gate: candidate metrics against thresholds and production', registryEnv);
     data.registry.grantRead(this.gate.function);
-
-    this.validateData = fn('validate-data', 'Checks that training data exists and is not empty');
     this.grantObjects(this.validateData, [data.lake.curated, data.lake.raw], false);
-    this.evaluate = fn('evaluate', "Reads a training job's evaluation report");
     this.grantObjects(this.evaluate, [data.lake.artifacts], false);
-    // Two streaming passes over the training data: give it time, and memory for the samples.
-    this.baseline = fn('baseline', 'Streams training data into drift baseline statistics', {}, Duration.minutes(15), 1024);
     this.grantObjects(this.baseline, [data.lake.artifacts], true);
 
     const stack = Stack.of(this);
-    const sagemakerArn = (resource: string) => `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${resource}/gantry-${stageName}-*`;
-    this.deploy = fn('deploy', 'Checks a version against the registry, plans its deployment, and promotes it once in service', registryEnv);
+    const sagemakerArn = (resource: string) => `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${resource}/${endpointNamePattern(stageName)}`;
     data.registry.grantWrite(this.deploy.function);
     this.deploy.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'], resources: [sagemakerArn('endpoint'), sagemakerArn('endpoint-config')] }));
     for (const resource of ['endpoint', 'endpoint-config']) {
-      acknowledgeWildcardResource(this.deploy.role, sagemakerArn(resource), `The function serves every model of the stage; endpoints are named gantry-${stageName}-<model>.`);
+      acknowledgeWildcardResource(this.deploy.role, sagemakerArn(resource), `The function serves every model of the stage; endpoints are named ${endpointName(stageName, '<model>')}.`);
     }
 
-    this.rollback = fn('rollback', "Rolls a model's endpoint back to its last-good version when an endpoint alarm fires", registryEnv);
     data.registry.grantWrite(this.rollback.function);
-    const deployStateMachines = `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:gantry-${stageName}-*-deploy`;
-    const modelTopics = `arn:${stack.partition}:sns:${stack.region}:${stack.account}:gantry-${stageName}-*`;
+    const deployStateMachines = `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${workflowPattern(stageName, 'deploy')}`;
+    const modelTopics = `arn:${stack.partition}:sns:${stack.region}:${stack.account}:${modelTopicPattern(stageName)}`;
     this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: [sagemakerArn('endpoint')] }));
     this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [deployStateMachines] }));
     this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [modelTopics] }));
     // The model topics are encrypted with the stage key.
     data.key.grant(this.rollback.role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    acknowledgeWildcardResource(this.rollback.role, sagemakerArn('endpoint'), `The function serves every model of the stage; endpoints are named gantry-${stageName}-<model>.`);
-    acknowledgeWildcardResource(this.rollback.role, deployStateMachines, `Deploy workflows are named gantry-${stageName}-<model>-deploy; the function starts the one of the model whose alarm fired.`);
-    acknowledgeWildcardResource(this.rollback.role, modelTopics, `Model topics are named gantry-${stageName}-<model>; the function notifies the one of the model whose alarm fired.`);
+    acknowledgeWildcardResource(this.rollback.role, sagemakerArn('endpoint'), `The function serves every model of the stage; endpoints are named ${endpointName(stageName, '<model>')}.`);
+    acknowledgeWildcardResource(this.rollback.role, deployStateMachines, `Deploy workflows are named ${workflowName(stageName, '<model>', 'deploy')}; the function starts the one of the model whose alarm fired.`);
+    acknowledgeWildcardResource(this.rollback.role, modelTopics, `Model topics are named ${modelTopicName(stageName, '<model>')}; the function notifies the one of the model whose alarm fired.`);
 
-    // Streams capture files line by line (bounded memory); a window of heavy traffic takes time.
-    this.drift = fn(
-      'drift',
-      "Compares a window of an endpoint's captured traffic with the production version's baseline",
-      { ...registryEnv, [ENV.stage]: stageName, [ENV.captureBucket]: data.lake.capture.bucketName, [ENV.artifactsBucket]: data.lake.artifacts.bucketName },
-      Duration.minutes(10),
-      1024,
-    );
     data.registry.grantRead(this.drift.function);
     this.grantObjects(this.drift, [data.lake.capture], false);
     // Reads baselines and earlier reports, writes the window's report.

@@ -2,7 +2,7 @@ import { AspectPriority, Aspects, Stage, Tags, type StageProps } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import { RequiredTagsAspect } from '../aspects/required-tags';
 import { stageTags, type StageConfig } from '../config';
-import { MODEL_TAG_KEY, REQUIRED_TAG_KEYS } from '../contract';
+import { MODEL_TAG_KEY, modelStackName as modelStackNameOf, REQUIRED_TAG_KEYS, stackName as stackNameOf, type StackPart } from '../contract';
 import { DataStack } from '../stacks/data-stack';
 import { GovernanceStack } from '../stacks/governance-stack';
 import { ModelStack } from '../stacks/model-stack';
@@ -29,7 +29,7 @@ export class GantryStage extends Stage {
   constructor(scope: Construct, id: string, props: GantryStageProps) {
     super(scope, id, { ...props, env: props.env ?? { account: props.config.account, region: props.config.region } });
     this.config = props.config;
-    const stackName = (suffix: string) => `gantry-${props.config.name}-${suffix}`;
+    const stackName = (part: StackPart) => stackNameOf(props.config.name, part);
 
     this.data = new DataStack(this, 'Data', {
       stackName: stackName('data'),
@@ -59,7 +59,7 @@ export class GantryStage extends Stage {
     for (const model of props.config.models) {
       // The id is the model name: stable, and unique because the config refuses duplicates.
       const stack = new ModelStack(this, `Model-${model.name}`, {
-        stackName: stackName(`model-${model.name}`),
+        stackName: modelStackNameOf(props.config.name, model.name),
         description: `Gantry ${props.config.name}: model ${model.name}`,
         stage: props.config,
         model,

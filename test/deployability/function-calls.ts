@@ -1,6 +1,4 @@
-import { ENV } from '../../lib/contract';
-import { artifactPrefix } from '../../lib/contract/pipeline';
-import { driftReportKey } from '../../lib/contract/drift';
+import { artifactPrefix, driftReportKey, ENV } from '../../lib/contract';
 import { dynamoTableArn, eventBusArn, sagemakerArn } from './arns';
 import type { FunctionInvocation } from './function-invocations';
 import { parseS3Uri, s3BucketArn, s3ObjectArn, type RequestSpec } from './requests';
@@ -47,7 +45,7 @@ const registry = (invocation: FunctionInvocation, ...actions: string[]): Request
   return actions.map((action) => ({ action, resource: table }));
 };
 
-/** ListObjectsV2 of a data URI: a prefix (`…/`) is listed as is, a key as `key/` (s3-lines' scanDataObjects). */
+/** ListObjectsV2 of a data URI: a prefix (`…/`) is listed as is, a key as `key/` (s3-objects' scanDataObjects). */
 function listData(invocation: FunctionInvocation, uri: string): RequestSpec {
   const { bucket, key } = parseS3Uri(uri);
   return { action: 's3:ListBucket', resource: s3BucketArn(bucket, partition(invocation)), context: { 's3:prefix': key === '' || key.endsWith('/') ? key : `${key}/` } };
@@ -102,12 +100,12 @@ export const FUNCTION_CALLS: Readonly<Record<string, readonly DeclaredCall[]>> =
     // scanDataObjects: HEAD of an exact key, else a listing of key/; inspectData heads the objects it pins.
     { client: S3, command: 'ListObjectsV2Command', requests: (i) => [listData(i, text(i, 'dataUri'))] },
     { client: S3, command: 'HeadObjectCommand', requests: (i) => [{ action: 's3:GetObject', resource: dataObject(i, text(i, 'dataUri')), metadataOnly: true }] },
-    { client: S3, command: 'GetObjectCommand', notSent: "s3-lines' objectLines, which validate-data never calls: it lists and heads, never reads" },
+    { client: S3, command: 'GetObjectCommand', notSent: "s3-objects' objectLines, which validate-data never calls: it lists and heads, never reads" },
   ],
   evaluate: [
     { client: S3, command: 'GetObjectCommand', requests: (i) => [getObject(i, text(i, 'outputUri'))] },
-    { client: S3, command: 'ListObjectsV2Command', notSent: "bundled with s3-lines (for parseS3Uri); readTarGzMember only gets the one object" },
-    { client: S3, command: 'HeadObjectCommand', notSent: "bundled with s3-lines (for parseS3Uri); readTarGzMember only gets the one object" },
+    { client: S3, command: 'ListObjectsV2Command', notSent: "bundled with s3-objects (for parseS3Uri); readTarGzMember only gets the one object" },
+    { client: S3, command: 'HeadObjectCommand', notSent: "bundled with s3-objects (for parseS3Uri); readTarGzMember only gets the one object" },
   ],
   baseline: [
     { client: S3, command: 'ListObjectsV2Command', requests: (i) => [listData(i, text(i, 'dataUri'))] },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CfnResourceJson } from '../support/template-resources';
+import type { CfnResourceJson } from '../../tools/local/template-resources';
 import { synthesizeStageTemplates, type StageTemplates, type TemplateJson } from '../support/stage-templates';
 import { simulate, type StageSimulation, type SimulatedRequest } from './simulate';
 

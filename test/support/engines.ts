@@ -30,4 +30,4 @@ export function s3Client(): S3Client {
   });
 }
 
-export { uniqueName } from './names';
+export { uniqueName } from '../../tools/local/names';

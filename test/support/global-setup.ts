@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startDynamo, startS3rver, stopEngine } from './local-engines';
+import { startDynamo, startS3rver, stopEngine } from '../../tools/local/engines';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import { testStage } from './app';
 import { dynamoClient } from './engines';
-import { createTablesFromTemplate, type CfnTemplate } from './template-resources';
+import { createTablesFromTemplate, type CfnTemplate } from '../../tools/local/template-resources';
 
 let template: CfnTemplate | undefined;
 

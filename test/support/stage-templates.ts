@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { StageConfig, StageConfigInput } from '../../lib/config';
 import { testStage } from './app';
 import type { AwsEnvironment } from './physical-names';
-import type { CfnResourceJson } from './template-resources';
+import type { CfnResourceJson } from '../../tools/local/template-resources';
 
 /** A synthesized template, with the sections cross-stack references read. */
 export interface TemplateJson {

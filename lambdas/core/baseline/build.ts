@@ -4,7 +4,7 @@
  * baseline` (a local file or S3): each gives the data as parts whose lines can be read twice,
  * so neither ever holds the data in memory.
  */
-import { BASELINE_FORMAT_VERSION, type Baseline, type BaselineFeature } from '../../../lib/contract/pipeline';
+import { BASELINE_FORMAT_VERSION, type Baseline, type BaselineFeature } from '../../../lib/contract';
 import { newParseStats, parseCsv, parseRecords, type DataFormat, type DataRecord, type ParseStats } from './records';
 import { BaselineBuilder, EmptyDataError, type BaselineBuilderOptions, type FeatureKind } from './statistics';
 

@@ -12,8 +12,7 @@
  * Bins follow the contract: bin i holds (edge[i-1], edge[i]], open at both ends, so repeated
  * edges (a column of equal values) leave empty bins and the proportions still sum to 1.
  */
-import type { BaselineFeature } from '../../../lib/contract/pipeline';
-import { PIPELINE_ERRORS } from '../../../lib/contract/pipeline';
+import { type BaselineFeature, PIPELINE_ERRORS } from '../../../lib/contract';
 
 export type FeatureKind = 'numeric' | 'categorical';
 

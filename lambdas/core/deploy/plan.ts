@@ -10,7 +10,7 @@ import {
   type PrepareDeployEvent,
 } from '../../../lib/contract';
 import type { ModelVersion, Pointers } from '../registry/model';
-import { describeIssue } from '../registry/validation';
+import { describeIssue } from '../input/issues';
 
 /**
  * The deploy workflow's decisions (pure: no SDK): which deploy inputs are valid, which versions

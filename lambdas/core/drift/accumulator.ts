@@ -4,7 +4,7 @@
  * drift check streams files of any length.
  */
 import { binIndex } from '../baseline/statistics';
-import type { Baseline, BaselineFeature } from '../../../lib/contract/pipeline';
+import type { Baseline, BaselineFeature } from '../../../lib/contract';
 import { CaptureDecoder, type CaptureSink, type CaptureWindow } from './capture';
 import { chiSquarePValue, chiSquareStatistic, ksDistance, psi } from './statistics';
 import { DEFAULT_THRESHOLDS, MALFORMED_REASONS, type DriftReport, type DriftThresholds, type FeatureDrift, type MalformedReason } from './types';

@@ -15,7 +15,7 @@
  * A problem is counted by reason through the sink, never thrown.
  */
 import { categoryCell, numericCell } from '../baseline/statistics';
-import type { Baseline, BaselineFeature } from '../../../lib/contract/pipeline';
+import type { Baseline, BaselineFeature } from '../../../lib/contract';
 import type { MalformedReason } from './types';
 
 /** A time window, `from` inclusive, `to` exclusive. */

@@ -6,7 +6,7 @@
  * values (in the baseline's feature order) and predictions → `DriftAccumulator.add*` →
  * `DriftAccumulator.report()`.
  */
-import type { Baseline } from '../../../lib/contract/pipeline';
+import type { Baseline } from '../../../lib/contract';
 
 /** Why a capture line (or a record in it) was skipped. Counted per reason, never fatal. */
 export const MALFORMED_REASONS = [

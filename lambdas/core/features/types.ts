@@ -3,9 +3,11 @@
  * per entity and feature group; the offline store holds every row ever written, for
  * point-in-time training sets.
  */
+import type { FeatureValue } from '../../../lib/contract';
 
-/** A feature value as stored and served. */
-export type FeatureValue = number | string | boolean | null;
+// What the application client publishes, and the feature groups the stage config declares, are
+// defined in the contract, so a refactor here cannot change them.
+export type { FeatureGroupSpec, FeatureType, FeatureValue, GetResult, OnlineFeatureReader, OnlineRow } from '../../../lib/contract';
 
 /** One row written to the feature store. */
 export interface FeatureRow {
@@ -14,16 +16,6 @@ export interface FeatureRow {
   readonly group: string;
   /** When the values were true in the world (ISO-8601 with a zone). */
   readonly eventTime: string;
-  readonly values: Readonly<Record<string, FeatureValue>>;
-}
-
-/** A stored online row, as read back. */
-export interface OnlineRow {
-  readonly entityId: string;
-  readonly group: string;
-  readonly eventTime: string;
-  /** When the row was written (ISO-8601). */
-  readonly writtenAt: string;
   readonly values: Readonly<Record<string, FeatureValue>>;
 }
 
@@ -46,30 +38,6 @@ export interface PutResult {
   readonly rejected: readonly RejectedRow[];
   /** Offline objects appended (s3://bucket/key), one per group and event date. */
   readonly offlineObjects: readonly string[];
-}
-
-/** The outcome of an online get for many entities. */
-export interface GetResult {
-  /** Rows found, by entity id. */
-  readonly rows: ReadonlyMap<string, OnlineRow>;
-  /** Entity ids the store has no row for (in input order). */
-  readonly missing: readonly string[];
-}
-
-/** Port: reads online feature rows (the client depends on this, not on DynamoDB). */
-export interface OnlineFeatureReader {
-  getMany(group: string, entityIds: readonly string[]): Promise<GetResult>;
-}
-
-/** Column type of a feature, as Athena sees it. */
-export type FeatureType = 'double' | 'bigint' | 'string' | 'boolean';
-
-/** A feature group's definition (from the stage config): its features and how long online rows live. */
-export interface FeatureGroupSpec {
-  readonly name: string;
-  /** Online rows expire this long after their event time. */
-  readonly ttlSeconds: number;
-  readonly features: readonly { readonly name: string; readonly type: FeatureType }[];
 }
 
 /** One row of the offline store: a feature row plus when it was written (for point-in-time joins). */

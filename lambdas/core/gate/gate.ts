@@ -4,7 +4,7 @@
  * than the tolerance. The reason is a sentence with the numbers: it is recorded in the
  * registry's history and read by people deciding why a model did not ship.
  */
-import type { GateResult, GateRules } from '../../../lib/contract/pipeline';
+import type { GateResult, GateRules } from '../../../lib/contract';
 
 export type Metrics = Readonly<Record<string, number>>;
 

@@ -5,8 +5,7 @@
  * every other alarm about the same deployment, lands on the same claim and execution.
  */
 import { createHash } from 'node:crypto';
-import type { DeployInput } from '../../../lib/contract/serving';
-import { versionOfDeploymentResource } from '../../../lib/contract/serving';
+import { type DeployInput, versionOfDeploymentResource } from '../../../lib/contract';
 import type { Pointers } from '../registry/model';
 
 /** Actor of the registry writes and `requestedBy` of the deploy executions the rollback starts. */

@@ -5,7 +5,7 @@
  * are JSON, so `{"epochs": 30}` arrives as a number: scalars are turned into the strings the
  * script would have received from the config, anything else is refused before any job starts.
  */
-import { PIPELINE_ERRORS } from '../../../lib/contract/pipeline';
+import { PIPELINE_ERRORS } from '../../../lib/contract';
 
 export const HYPERPARAMETER_LIMITS = { entries: 100, keyLength: 256, valueLength: 2500 } as const;
 

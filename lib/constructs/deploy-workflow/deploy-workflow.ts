@@ -9,7 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config';
-import { DEPLOY_ERRORS, type DeployStrategy, type PrepareDeployEvent } from '../../contract';
+import { DEPLOY_ERRORS, type DeployStrategy, type PrepareDeployEvent, workflowName } from '../../contract';
 import { acknowledgeWildcardResource } from '../../nag';
 import { jobTags } from '../training-pipeline/requests';
 import { FailurePath, grantPublishToEncryptedTopic, invokeFunction, RETRY, stateMachineLogGroupName, TRANSIENT_SAGEMAKER_SDK_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
@@ -259,7 +259,7 @@ export class DeployWorkflow extends Construct {
 
     const definition = prepare.next(createModel).next(createConfig).next(exists);
 
-    const stateMachineName = `gantry-${props.stageName}-${model.name}-deploy`;
+    const stateMachineName = workflowName(props.stageName, model.name, 'deploy');
     this.logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: stateMachineLogGroupName(stateMachineName), encryptionKey: props.key, retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config';
-import { DRIFT_METRICS, METRICS_NAMESPACE, PRODUCTION_VARIANT } from '../../contract';
+import { DRIFT_METRICS, endpointAlarmName, METRICS_NAMESPACE, PRODUCTION_VARIANT } from '../../contract';
 
 /** Alarm names are `<endpoint>-<suffix>`; the rollback function checks the prefix. */
 const SERVICE_ALARM_SUFFIXES = ['latency-p99', '5xx-rate', 'model-errors'] as const;
@@ -60,7 +60,7 @@ export class EndpointMonitoring extends Construct {
     });
     const alarm = (suffix: string, metric: cloudwatch.Metric | cloudwatch.MathExpression, threshold: number, description: string, periods = a.evaluationMinutes) => {
       const created = metric.createAlarm(this, suffix.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''), {
-        alarmName: `${endpointName}-${suffix}`,
+        alarmName: endpointAlarmName(endpointName, suffix),
         alarmDescription: description,
         threshold,
         evaluationPeriods: periods,

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { functionServiceName, handlerEntry, type FunctionName } from '../../contract';
 
 const PROJECT_ROOT = join(__dirname, '..', '..', '..');
 
@@ -34,8 +35,8 @@ const ENI_ACTIONS = [
 ];
 
 export interface GantryFunctionProps {
-  /** Handler folder under `lambdas/`, e.g. `register` for `lambdas/register/handler.ts`. */
-  readonly handler: string;
+  /** Which of the stage's functions (`lambdas/<handler>/handler.ts`), from the contract's one list. */
+  readonly handler: FunctionName;
   /** What the function does (shown in the console). */
   readonly description: string;
   /** Key that encrypts the function's log group. */
@@ -79,7 +80,7 @@ export class GantryFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: GantryFunctionProps) {
     super(scope, id);
-    const entry = join(PROJECT_ROOT, 'lambdas', props.handler, 'handler.ts');
+    const entry = join(PROJECT_ROOT, handlerEntry(props.handler));
     if (!existsSync(entry)) throw new Error(`GantryFunction handler "${props.handler}" has no entry file at ${entry}`);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -107,7 +108,7 @@ export class GantryFunction extends Construct {
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
       ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: [props.vpc.securityGroup] } : {}),
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `gantry-${props.handler}`, ...props.environment },
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: functionServiceName(props.handler), ...props.environment },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       bundling: {

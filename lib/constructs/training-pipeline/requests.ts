@@ -1,7 +1,6 @@
 import type { ModelConfig } from '../../config';
 import { hasInstanceStorage } from '../../config/instance-types';
-import { jobNamePrefix, type JobKind } from '../../contract';
-import { artifactPrefix } from '../../contract/pipeline';
+import { artifactPrefix, type JobKind, jobNamePrefix } from '../../contract';
 
 /*
  * The SageMaker requests the training pipeline sends, as Step Functions Parameters (JSONPath:

@@ -9,8 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { compilesWithNeo, type ModelConfig } from '../../config';
-import { jobNamePrefix, type JobKind } from '../../contract';
-import { artifactPrefix, PIPELINE_ERRORS } from '../../contract/pipeline';
+import { artifactPrefix, type JobKind, jobNamePrefix, PIPELINE_ERRORS, workflowName } from '../../contract';
 import { acknowledgeWildcardResource } from '../../nag';
 import { FailurePath, grantPublishToEncryptedTopic, invokeFunction, OPTIMIZED_SAGEMAKER_RETRY, RETRY, stateMachineLogGroupName, TRANSIENT_SAGEMAKER_OPTIMIZED_ERRORS, TRANSIENT_SAGEMAKER_SDK_ERRORS, TRANSIENT_SNS_ERRORS } from '../workflow/steps';
 import { COMPILE_MAX_RUNTIME_SECONDS, compilationJobRequest, jobNameFormat, jobTags, processingJobRequest, trainingJobRequest, type JobLocations } from './requests';
@@ -251,7 +250,7 @@ export class TrainingPipeline extends Construct {
     resolve.next(run).next(keepRun).next(validate).next(preprocess).next(train).next(afterTraining);
     baseline.next(evaluate).next(gate).next(new sfn.Choice(this, 'GatePassed').when(sfn.Condition.booleanEquals('$.gate.passed', true), register.next(afterRegister)).otherwise(recordGateFailure));
 
-    const stateMachineName = `gantry-${props.stageName}-${model.name}-training`;
+    const stateMachineName = workflowName(props.stageName, model.name, 'training');
     this.logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: stateMachineLogGroupName(stateMachineName), encryptionKey: storage.key, retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,

@@ -15,7 +15,7 @@ import {
   type RegisterInput,
   type RegistryEvent,
 } from '../../../lambdas/core/registry/model';
-import { InvalidRegistrationError } from '../../../lambdas/core/registry/validation';
+import { InvalidRegistrationError } from '../../../lambdas/core/registry/registration';
 import { localRegistryTable } from '../../support/local-data';
 
 function lineage(model: string, n = 1): RegisterInput {

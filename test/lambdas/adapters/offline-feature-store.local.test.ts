@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineReadError, S3OfflineFeatureStore } from '../../../lambdas/adapters/offline-feature-store';
 import type { FeatureRow } from '../../../lambdas/core/features/types';
 import { s3Client } from '../../support/engines';
-import { createBucketsFromTemplate } from '../../support/template-resources';
+import { createBucketsFromTemplate } from '../../../tools/local/template-resources';
 import { dataStackTemplate } from '../../support/local-data';
 
 const row = (entityId: string, group: string, eventTime: string, values: FeatureRow['values']): FeatureRow => ({ entityId, group, eventTime, values });

@@ -2,7 +2,7 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { handler, makeHandler, type BaselineDeps } from '../../../lambdas/baseline/handler';
-import type { Baseline, BaselineFeature } from '../../../lib/contract/pipeline';
+import type { Baseline, BaselineFeature } from '../../../lib/contract';
 import { s3Client, uniqueName } from '../../support/engines';
 import { tarGz } from '../../support/tar';
 

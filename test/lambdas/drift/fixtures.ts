@@ -3,7 +3,7 @@
  * capture lines exactly as SageMaker writes them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Baseline } from '../../../lib/contract/pipeline';
+import type { Baseline } from '../../../lib/contract';
 
 const TENTHS = Array<number>(10).fill(0.1);
 

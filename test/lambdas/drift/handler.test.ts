@@ -7,9 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { DynamoRegistry } from '../../../lambdas/adapters/dynamo-registry';
 import type { RegisterInput } from '../../../lambdas/core/registry/model';
 import { handler, makeHandler, type DriftDeps, type StoredDriftReport } from '../../../lambdas/drift/handler';
-import { ENV, METRICS_NAMESPACE } from '../../../lib/contract';
-import type { DriftCheckEvent } from '../../../lib/contract/drift';
-import type { Baseline } from '../../../lib/contract/pipeline';
+import { type Baseline, type DriftCheckEvent, ENV, METRICS_NAMESPACE } from '../../../lib/contract';
 import { s3Client, uniqueName } from '../../support/engines';
 import { localRegistryTable } from '../../support/local-data';
 import { ALL_BASIC_PSI, base64Csv, BASELINE, captureKey, captureLine, drifted, json, MALFORMED_LINES, steady, TOP_BIN_PSI } from './fixtures';

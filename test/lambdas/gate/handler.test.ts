@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRegistry } from '../../../lambdas/adapters/dynamo-registry';
 import { handler, makeHandler } from '../../../lambdas/gate/handler';
 import type { RegisterInput } from '../../../lambdas/core/registry/model';
-import { ENV } from '../../../lib/contract';
-import type { GateEvent, GateRules } from '../../../lib/contract/pipeline';
+import { ENV, type GateEvent, type GateRules } from '../../../lib/contract';
 import { localRegistryTable } from '../../support/local-data';
 
 const rules: GateRules = { primaryMetric: 'auc', direction: 'maximize', tolerance: 0.005, thresholds: { auc: { min: 0.7 }, logloss: { max: 0.5 } } };

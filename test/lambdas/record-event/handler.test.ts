@@ -2,8 +2,7 @@ import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRegistry } from '../../../lambdas/adapters/dynamo-registry';
 import { handler, makeHandler, MAX_TEXT_BYTES, truncateUtf8 } from '../../../lambdas/record-event/handler';
-import { ENV } from '../../../lib/contract';
-import type { RecordEventEvent } from '../../../lib/contract/pipeline';
+import { ENV, type RecordEventEvent } from '../../../lib/contract';
 import { localRegistryTable } from '../../support/local-data';
 
 const executionArn = 'arn:aws:states:us-east-1:111111111111:execution:gantry-dev-churn-training:train-7';

@@ -8,8 +8,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoRegistry } from '../../../lambdas/adapters/dynamo-registry';
 import type { RegisterInput } from '../../../lambdas/core/registry/model';
 import { handler, makeHandler, RegistryBehindEndpointError, type RollbackDeps, type RollbackResult } from '../../../lambdas/rollback/handler';
-import { ENV } from '../../../lib/contract';
-import { deploymentResourceName, type DeployInput, type RollbackEvent } from '../../../lib/contract/serving';
+import { type DeployInput, deploymentResourceName, ENV, type RollbackEvent } from '../../../lib/contract';
 import { localRegistryTable } from '../../support/local-data';
 
 const ACCOUNT = '111111111111';

@@ -2,7 +2,7 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { handler, makeHandler } from '../../../lambdas/validate-data/handler';
-import { PIPELINE_ERRORS } from '../../../lib/contract/pipeline';
+import { PIPELINE_ERRORS } from '../../../lib/contract';
 import { s3Client, uniqueName } from '../../support/engines';
 
 const md5 = (body: string) => createHash('md5').update(body).digest('hex');

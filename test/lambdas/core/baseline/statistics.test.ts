@@ -13,7 +13,7 @@ import {
   type BaselineBuilderOptions,
   type BaselineRecord,
 } from '../../../../lambdas/core/baseline/statistics';
-import type { BaselineFeature } from '../../../../lib/contract/pipeline';
+import type { BaselineFeature } from '../../../../lib/contract';
 
 /** Runs both passes over the same records, as the handler does over S3. */
 function baseline(records: readonly BaselineRecord[], options: BaselineBuilderOptions = {}): BaselineFeature[] {

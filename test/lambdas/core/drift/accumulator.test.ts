@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, DriftAccumulator, InvalidBaselineError, MALFORMED_REASONS, type DriftReport, type FeatureDrift } from '../../../../lambdas/core/drift';
-import type { Baseline, BaselineFeature } from '../../../../lib/contract/pipeline';
+import type { Baseline, BaselineFeature } from '../../../../lib/contract';
 
 const DECILE_EDGES = [10, 20, 30, 40, 50, 60, 70, 80, 90];
 const age: BaselineFeature = { name: 'age', kind: 'numeric', count: 1000, missing: 0, binEdges: DECILE_EDGES, proportions: new Array<number>(10).fill(0.1) };

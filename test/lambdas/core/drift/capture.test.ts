@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { numericCell } from '../../../../lambdas/core/baseline/statistics';
 import { isoMillis, numericText, parseCaptureLine, payloadFormat } from '../../../../lambdas/core/drift/capture';
-import type { Baseline, BaselineFeature } from '../../../../lib/contract/pipeline';
+import type { Baseline, BaselineFeature } from '../../../../lib/contract';
 
 const numeric = (name: string): BaselineFeature => ({ name, kind: 'numeric', count: 10, missing: 0, binEdges: [1, 2, 3, 4, 5, 6, 7, 8, 9], proportions: new Array<number>(10).fill(0.1) });
 const categorical = (name: string): BaselineFeature => ({ name, kind: 'categorical', count: 10, missing: 0, categories: { basic: 0.6, gold: 0.3 }, other: 0.1 });

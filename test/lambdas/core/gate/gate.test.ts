@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkThresholds, compareWithProduction, evaluateGate, missingMetrics, type ProductionMetrics } from '../../../../lambdas/core/gate/gate';
-import type { GateResult, GateRules } from '../../../../lib/contract/pipeline';
+import type { GateResult, GateRules } from '../../../../lib/contract';
 
 const maximize: GateRules = { primaryMetric: 'auc', direction: 'maximize', tolerance: 0.005, thresholds: { auc: { min: 0.75 }, logloss: { max: 0.5 } } };
 const minimize: GateRules = { primaryMetric: 'rmse', direction: 'minimize', tolerance: 0.1, thresholds: { rmse: { max: 5 } } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertTransition, InvalidTransitionError, liveVersionAt, STATUSES, TRANSITIONS, type RegistryEvent, type VersionStatus } from '../../../../lambdas/core/registry/model';
-import { InvalidRegistrationError, parseRegisterInput } from '../../../../lambdas/core/registry/validation';
+import { InvalidRegistrationError, parseRegisterInput } from '../../../../lambdas/core/registry/registration';
 
 describe('status transitions', () => {
   const allowed: Array<[VersionStatus, VersionStatus]> = [
