@@ -1,14 +1,17 @@
 import { createReadStream, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as z from 'zod/mini';
-import { listDataObjects, objectLines, s3Uri as s3UriOf, scanDataObjects, streamLines } from '../../lambdas/adapters/s3-objects';
+import { S3BaselineSource } from '../../lambdas/adapters/s3-baselines';
+import { S3CaptureSource } from '../../lambdas/adapters/s3-capture';
+import { listDataObjects, objectLines, parseS3Uri, s3Uri as s3UriOf, streamLines } from '../../lambdas/adapters/s3-objects';
 import { baselineOf, buildFeatures, DEFAULT_LABEL_COLUMN, type DataPart } from '../../lambdas/core/baseline/build';
-import { formatOfKey } from '../../lambdas/core/baseline/records';
+import { parseBaseline } from '../../lambdas/core/baseline/parse';
 import { DEFAULT_THRESHOLDS, type DriftReport, type FeatureDrift } from '../../lambdas/core/drift';
+import { compareCapture, type CaptureFile } from '../../lambdas/core/drift/compare';
 import { formatIssues } from '../../lambdas/core/input/issues';
 import { modelNameSchema } from '../../lambdas/core/input/model-name';
-import { accumulatorFor, parseBaseline, readBaseline } from '../../lambdas/drift/baseline';
-import { isoTimestamp } from '../../lambdas/drift/timestamp';
+import { isoTimestamp } from '../../lambdas/core/input/timestamp';
+import { formatOfKey } from '../../lambdas/core/records/parse';
 import { parseFlags, required, UsageError } from '../args';
 import type { CliClients, CliIo } from '../context';
 import { print } from '../output';
@@ -68,10 +71,9 @@ async function check(args: readonly string[], io: CliIo, clients: CliClients): P
   const window = windowOf(values);
   const model = values.model === undefined ? undefined : modelName(values.model, 'model');
 
-  const base = S3_URI.test(baselineArg) ? await readBaseline(clients.s3(), baselineArg) : parseBaseline(readLocal(baselineArg, 'baseline'), baselineArg);
-  const accumulator = accumulatorFor(base, baselineArg, window === undefined ? {} : { window });
-  for (const part of await captureParts(captureArg, clients)) for await (const line of part.lines()) accumulator.addLine(line);
-  const report = accumulator.report(model ?? base.model);
+  // The drift function's own comparison, over the same S3 adapters or the local files.
+  const base = S3_URI.test(baselineArg) ? await new S3BaselineSource(clients.s3()).read(baselineArg) : parseBaseline(readLocal(baselineArg, 'baseline'), baselineArg);
+  const report = await compareCapture(base, baselineArg, captureFiles(captureArg, clients), { model: model ?? base.model, ...(window === undefined ? {} : { window }) });
   print(io, values, report, () => reportText(report));
   return 0;
 }
@@ -160,17 +162,23 @@ async function dataParts(data: string, clients: CliClients): Promise<DataPart[]>
   return [{ source: data, format: formatOfKey(data), lines: () => fileLines(data) }];
 }
 
-/** The capture files: *.jsonl under a local directory (recursively) or an S3 prefix, in path order. */
-async function captureParts(capture: string, clients: CliClients): Promise<{ lines: () => AsyncIterable<string> }[]> {
+/**
+ * The capture files: *.jsonl under a local directory (recursively) or an S3 prefix, in path
+ * order. Listed when first read, so a baseline the comparison refuses is reported first.
+ */
+async function* captureFiles(capture: string, clients: CliClients): AsyncGenerator<CaptureFile> {
   if (S3_URI.test(capture)) {
-    const s3 = clients.s3();
-    const scan = await scanDataObjects(s3, capture);
-    return scan.objects.filter((ref) => ref.key.endsWith('.jsonl')).map((ref) => ({ lines: () => objectLines(s3, ref) }));
+    const { bucket, key } = parseS3Uri(capture);
+    yield* await new S3CaptureSource({ s3: clients.s3(), bucket }).list(key);
+    return;
   }
   const stat = statOf(capture, 'capture');
-  if (stat.isFile()) return [{ lines: () => fileLines(capture) }];
+  if (stat.isFile()) {
+    yield { lines: () => fileLines(capture) };
+    return;
+  }
   const files = jsonlFiles(capture).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return files.map((file) => ({ lines: () => fileLines(join(capture, file)) }));
+  for (const file of files) yield { lines: () => fileLines(join(capture, file)) };
 }
 
 /** Paths (relative to `dir`) of the .jsonl files below it. */

@@ -1,4 +1,6 @@
 import { DescribeEndpointCommand, type DescribeEndpointCommandOutput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { EndpointReader } from '../core/rollback/on-alarm';
+import type { EndpointFacts } from '../core/rollback/rollback';
 
 /**
  * DescribeEndpoint, or undefined when the endpoint does not exist. SageMaker has no NotFound
@@ -12,5 +14,26 @@ export async function describeEndpointIfExists(sagemaker: SageMakerClient, endpo
     const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
     if (name === 'ValidationException' && typeof message === 'string' && /could not find endpoint/i.test(message)) return undefined;
     throw error;
+  }
+}
+
+/** The endpoint facts the rollback reads, from DescribeEndpoint. */
+export class SageMakerEndpointReader implements EndpointReader {
+  constructor(private readonly sagemaker: SageMakerClient) {}
+
+  /** @throws Error when SageMaker leaves out a field every existing endpoint has */
+  async describe(endpointName: string): Promise<EndpointFacts | undefined> {
+    const output = await describeEndpointIfExists(this.sagemaker, endpointName);
+    if (output === undefined) return undefined;
+    if (!output.EndpointStatus || !output.EndpointConfigName || !output.LastModifiedTime) {
+      throw new Error(`DescribeEndpoint ${endpointName} returned no status, endpoint config or last-modified time`);
+    }
+    return {
+      endpointName,
+      status: output.EndpointStatus,
+      endpointConfigName: output.EndpointConfigName,
+      lastModifiedTime: output.LastModifiedTime,
+      pendingDeployment: output.PendingDeploymentSummary !== undefined,
+    };
   }
 }

@@ -5,7 +5,7 @@ import type { BaselineEvent, BaselineFeature, BaselineResult } from '../../lib/c
 import { readTarGzMember } from '../adapters/s3-archive';
 import { listDataObjects, objectLines, parseS3Uri, s3Uri } from '../adapters/s3-objects';
 import { baselineOf, buildFeatures, buildPredictionFeature, DEFAULT_LABEL_COLUMN, type BaselineStatisticsOptions, type DataPart } from '../core/baseline/build';
-import { formatOfKey, linesOf } from '../core/baseline/records';
+import { formatOfKey, linesOf } from '../core/records/parse';
 import { modelNameSchema } from '../core/input/model-name';
 import { InvalidEventError, parseEvent } from '../shared/invalid-event';
 import { logger, tracer } from '../shared/observability';

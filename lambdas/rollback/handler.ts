@@ -1,40 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { describeEndpointIfExists } from '../adapters/sagemaker-endpoint';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+// zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
 import * as z from 'zod/mini';
 import { ENV } from '../../lib/contract';
 import { DynamoRegistry } from '../adapters/dynamo-registry';
-import {
-  assessAlarm,
-  assessEndpoint,
-  claimKeyOf,
-  decideRollback,
-  executionArnOf,
-  executionNameOf,
-  noLastGoodNotification,
-  ROLLBACK_ACTOR,
-  rollbackDeployInput,
-  rollbackReason,
-  rollbackStartedNotification,
-  type AlarmFacts,
-  type EndpointFacts,
-  type Notification,
-} from '../core/rollback/rollback';
-import { AlreadyClaimedError, UnknownModelError, type ClaimRecord, type Pointers, type Registry } from '../core/registry/model';
+import { SageMakerEndpointReader } from '../adapters/sagemaker-endpoint';
+import { SfnDeployStarter } from '../adapters/sfn-deploy-starter';
+import { SnsNotifier } from '../adapters/sns-notifier';
 import { modelNameSchema } from '../core/input/model-name';
+import type { Registry } from '../core/registry/model';
+import { rollBack, type RollbackPorts, type RollbackResult } from '../core/rollback/on-alarm';
+import type { AlarmFacts } from '../core/rollback/rollback';
 import { parseEvent } from '../shared/invalid-event';
 import { lazyHandler } from '../shared/lazy-handler';
 import { logger, requireEnv, tracer } from '../shared/observability';
 
 /**
  * Automatic rollback, invoked by a model's EventBridge rule when one of its endpoint alarms
- * changes state. After baking (SageMaker's guardrails own the alarms while a deployment
- * bakes), an alarm in ALARM marks the production version RolledBack and starts the model's
- * deploy workflow with the last-good version, then notifies the model's topic. One claim per
- * deployment (endpoint config) makes duplicates and retries safe: only the first alarm event
- * about a deployment starts anything.
+ * changes state: the core's `rollBack` over the registry, SageMaker (DescribeEndpoint), Step
+ * Functions (the deploy workflow) and SNS (the model's topic).
  */
 export interface RollbackDeps {
   readonly registry: Pick<Registry, 'pointers' | 'markRolledBack' | 'markClaimStarted'>;
@@ -46,30 +32,12 @@ export interface RollbackDeps {
   /**
    * A claim without a started execution, older than this, is taken to be left by an attempt
    * that crashed between claiming and starting; the next attempt resumes it. Younger ones
-   * belong to an attempt still running. @default 60_000
+   * belong to an attempt still running. @default DEFAULT_RESUME_AFTER_MS (60 s)
    */
   readonly resumeAfterMs?: number;
 }
 
-export const DEFAULT_RESUME_AFTER_MS = 60_000;
-
-export type RollbackResult =
-  | { readonly action: 'ignored'; readonly reason: string }
-  | { readonly action: 'no-last-good'; readonly productionVersion: number }
-  | { readonly action: 'duplicate'; readonly key: string; readonly executionArn?: string }
-  | { readonly action: 'started' | 'resumed'; readonly executionArn: string; readonly fromVersion: number; readonly toVersion: number };
-
-/**
- * Thrown when the endpoint serves a version other than the registry's production one: a
- * deployment finished on SageMaker but its workflow has not recorded it yet. Lambda's retry
- * of the asynchronous invocation re-runs the rollback once the registry has caught up.
- */
-export class RegistryBehindEndpointError extends Error {
-  constructor(readonly model: string, message: string) {
-    super(`model "${model}": ${message}; retry once the deploy workflow has recorded its deployment`);
-    this.name = 'RegistryBehindEndpointError';
-  }
-}
+export { DEFAULT_RESUME_AFTER_MS, RegistryBehindEndpointError, type RollbackResult } from '../core/rollback/on-alarm';
 
 const timestamp = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 timestamp'));
 const nonEmpty = () => z.string().check(z.minLength(1, 'must not be empty'));
@@ -105,61 +73,18 @@ const eventSchema = z
 type RollbackInput = z.output<typeof eventSchema>;
 
 export function makeHandler(deps: RollbackDeps): (event: unknown) => Promise<RollbackResult> {
-  const now = deps.now ?? (() => new Date());
-  const resumeAfterMs = deps.resumeAfterMs ?? DEFAULT_RESUME_AFTER_MS;
-
+  const ports: RollbackPorts = {
+    registry: deps.registry,
+    endpoints: new SageMakerEndpointReader(deps.sagemaker),
+    deploys: new SfnDeployStarter(deps.sfn),
+    notifier: new SnsNotifier(deps.sns),
+    log: logger,
+    now: deps.now,
+    resumeAfterMs: deps.resumeAfterMs,
+  };
   return async (event) => {
     const input = parseEvent(eventSchema, event);
-    const { model, endpointName } = input;
-    const alarm = alarmFacts(input);
-    const log = { model, endpointName, alarmName: alarm.alarmName, eventId: alarm.eventId };
-    const notAlarm = assessAlarm(alarm);
-    if (notAlarm) return ignored(log, notAlarm.reason);
-
-    const endpoint = await describeEndpoint(deps.sagemaker, endpointName);
-    if (!endpoint) return ignored(log, `endpoint ${endpointName} does not exist`);
-    const blocked = assessEndpoint(alarm, endpoint);
-    if (blocked) return ignored({ ...log, endpointStatus: endpoint.status, endpointConfigName: endpoint.endpointConfigName }, blocked.reason);
-
-    const decision = decideRollback(endpoint, await pointersOf(deps.registry, model));
-    if (decision.action === 'ignore') return ignored(log, decision.reason);
-    if (decision.action === 'retry') throw new RegistryBehindEndpointError(model, decision.reason);
-    if (decision.action === 'notify-no-last-good') {
-      const { productionVersion } = decision;
-      await publish(deps.sns, input.topicArn, noLastGoodNotification({ model, endpointName, productionVersion, alarm, stateMachineArn: input.stateMachineArn }));
-      logger.warn('alarm with no last-good version: notified, nothing changed', { ...log, productionVersion });
-      return { action: 'no-last-good', productionVersion };
-    }
-
-    const key = claimKeyOf(endpoint.endpointConfigName);
-    const reason = rollbackReason(alarm);
-    let executionName = executionNameOf(decision.fromVersion, key);
-    let outcome: 'started' | 'resumed' = 'started';
-    try {
-      await deps.registry.markRolledBack(model, decision.fromVersion, ROLLBACK_ACTOR, reason, {
-        key,
-        executionName,
-        details: { alarmName: alarm.alarmName, eventId: alarm.eventId, eventTime: alarm.eventTime, alarmAt: alarm.stateAt.toISOString(), toVersion: decision.toVersion },
-      });
-    } catch (error) {
-      if (!(error instanceof AlreadyClaimedError)) throw error;
-      const { claim } = error;
-      if (!resumable(claim, now(), resumeAfterMs)) {
-        logger.info('duplicate alarm: the deployment is already being rolled back', { ...log, key, claimedAt: claim.createdAt, executionArn: claim.executionArn });
-        return { action: 'duplicate', key, ...(claim.executionArn !== undefined ? { executionArn: claim.executionArn } : {}) };
-      }
-      logger.warn('resuming a rollback whose execution was never started', { ...log, key, claimedAt: claim.createdAt });
-      executionName = claim.executionName;
-      outcome = 'resumed';
-    }
-
-    const executionArn = await startExecution(deps.sfn, input.stateMachineArn, executionName, rollbackDeployInput(model, decision.toVersion, reason));
-    // Notified before the claim records the start: a crash in between resumes, and so
-    // notifies again, rather than leaving a rollback nobody was told about.
-    await publish(deps.sns, input.topicArn, rollbackStartedNotification({ model, endpointName, fromVersion: decision.fromVersion, toVersion: decision.toVersion, alarm, executionArn }));
-    await deps.registry.markClaimStarted(model, key, executionArn);
-    logger.info(`rollback ${outcome}`, { ...log, key, executionArn, fromVersion: decision.fromVersion, toVersion: decision.toVersion });
-    return { action: outcome, executionArn, fromVersion: decision.fromVersion, toVersion: decision.toVersion };
+    return rollBack({ model: input.model, endpointName: input.endpointName, stateMachineArn: input.stateMachineArn, topicArn: input.topicArn, alarm: alarmFacts(input) }, ports);
   };
 }
 
@@ -173,58 +98,6 @@ function alarmFacts(input: RollbackInput): AlarmFacts {
     eventId: id,
     eventTime: time,
   };
-}
-
-function ignored(log: Record<string, unknown>, reason: string): RollbackResult {
-  logger.info('alarm ignored', { ...log, reason });
-  return { action: 'ignored', reason };
-}
-
-/** A claim nobody will finish: never started, and older than any attempt still running. */
-function resumable(claim: ClaimRecord, now: Date, resumeAfterMs: number): boolean {
-  return claim.executionArn === undefined && now.getTime() - Date.parse(claim.createdAt) >= resumeAfterMs;
-}
-
-/** The endpoint, or undefined when it does not exist (deleted, or never deployed). */
-async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string): Promise<EndpointFacts | undefined> {
-  const output = await describeEndpointIfExists(sagemaker, endpointName);
-  if (output === undefined) return undefined;
-  if (!output.EndpointStatus || !output.EndpointConfigName || !output.LastModifiedTime) {
-    throw new Error(`DescribeEndpoint ${endpointName} returned no status, endpoint config or last-modified time`);
-  }
-  return {
-    endpointName,
-    status: output.EndpointStatus,
-    endpointConfigName: output.EndpointConfigName,
-    lastModifiedTime: output.LastModifiedTime,
-    pendingDeployment: output.PendingDeploymentSummary !== undefined,
-  };
-}
-
-/** The model's pointers; none for a model the registry does not know. */
-async function pointersOf(registry: RollbackDeps['registry'], model: string): Promise<Pointers> {
-  try {
-    return await registry.pointers(model);
-  } catch (error) {
-    if (error instanceof UnknownModelError) return {};
-    throw error;
-  }
-}
-
-/** Starts the execution; one already started under this name (an earlier attempt) counts as started. */
-async function startExecution(sfn: SFNClient, stateMachineArn: string, name: string, input: object): Promise<string> {
-  try {
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-    if (!executionArn) throw new Error(`StartExecution ${name} returned no execution ARN`);
-    return executionArn;
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
-    return executionArnOf(stateMachineArn, name);
-  }
-}
-
-async function publish(sns: SNSClient, topicArn: string, notification: Notification): Promise<void> {
-  await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: notification.subject, Message: notification.message }));
 }
 
 function defaultDeps(): RollbackDeps {

@@ -5,7 +5,7 @@
  * so neither ever holds the data in memory.
  */
 import { BASELINE_FORMAT_VERSION, type Baseline, type BaselineFeature } from '../../../lib/contract';
-import { newParseStats, parseCsv, parseRecords, type DataFormat, type DataRecord, type ParseStats } from './records';
+import { newParseStats, parseCsv, parseRecords, type DataFormat, type DataRecord, type ParseStats } from '../records/parse';
 import { BaselineBuilder, EmptyDataError, type BaselineBuilderOptions, type FeatureKind } from './statistics';
 
 /** Column holding the label when none is named. */

@@ -247,3 +247,45 @@ describe('DriftAccumulator options and baselines', () => {
     expect(() => new DriftAccumulator(baseline([broken]))).toThrow(/feature "age": 9 bin edges need 10 proportions, got 2/);
   });
 });
+
+describe('DriftAccumulator refuses options and baselines it cannot compare with, saying why', () => {
+  const at = (iso: string) => new Date(iso);
+  it.each<[string, () => unknown, RangeError]>([
+    ['a negative PSI threshold', () => new DriftAccumulator(baseline([age]), { thresholds: { psi: -1, ks: 0.1 } }), new RangeError('thresholds.psi must be a finite number ≥ 0, got -1')],
+    ['a NaN KS threshold', () => new DriftAccumulator(baseline([age]), { thresholds: { psi: 0.2, ks: NaN } }), new RangeError('thresholds.ks must be a finite number ≥ 0, got NaN')],
+    ['an infinite KS threshold', () => new DriftAccumulator(baseline([age]), { thresholds: { psi: 0.2, ks: Infinity } }), new RangeError('thresholds.ks must be a finite number ≥ 0, got Infinity')],
+    ['a threshold that is no number', () => new DriftAccumulator(baseline([age]), { thresholds: { psi: '0.2' as unknown as number, ks: 0.1 } }), new RangeError('thresholds.psi must be a finite number ≥ 0, got 0.2')],
+    ['an empty window', () => new DriftAccumulator(baseline([age]), { window: { from: at('2026-11-22T10:00:00Z'), to: at('2026-11-22T10:00:00Z') } }), new RangeError(`window must have from < to, got ${String(at('2026-11-22T10:00:00Z'))} .. ${String(at('2026-11-22T10:00:00Z'))}`)],
+    ['a window ending before it starts', () => new DriftAccumulator(baseline([age]), { window: { from: at('2026-11-22T10:15:00Z'), to: at('2026-11-22T10:00:00Z') } }), new RangeError(`window must have from < to, got ${String(at('2026-11-22T10:15:00Z'))} .. ${String(at('2026-11-22T10:00:00Z'))}`)],
+    ['a window starting at an invalid date', () => new DriftAccumulator(baseline([age]), { window: { from: at('nope'), to: at('2026-11-22T10:00:00Z') } }), new RangeError(`window must have from < to, got Invalid Date .. ${String(at('2026-11-22T10:00:00Z'))}`)],
+    ['a window ending at an invalid date', () => new DriftAccumulator(baseline([age]), { window: { from: at('2026-11-22T10:00:00Z'), to: at('nope') } }), new RangeError(`window must have from < to, got ${String(at('2026-11-22T10:00:00Z'))} .. Invalid Date`)],
+  ])('throws RangeError for %s', (_, call, error) => {
+    expect(call).toThrow(error);
+  });
+
+  it.each<[string, Partial<Baseline>, string]>([
+    ['no features list', { features: undefined as unknown as BaselineFeature[] }, 'the baseline has no features list'],
+    ['edges and proportions that disagree', { features: [{ ...age, proportions: [0.5, 0.5] }] }, 'feature "age": 9 bin edges need 10 proportions, got 2'],
+    ['no edges but two proportions', { features: [{ ...age, binEdges: [], proportions: [0.5, 0.5] }] }, 'feature "age": 0 bin edges need 1 proportions, got 2'],
+    ['a bin edge that is not a number', { features: [{ ...age, binEdges: [10, NaN], proportions: [0.3, 0.3, 0.4] }] }, 'feature "age": a bin edge is not a number'],
+    ['a feature of unknown kind', { features: [{ name: 'age', kind: 'ordinal' } as unknown as BaselineFeature] }, 'feature "age": unknown kind "ordinal"'],
+    ['a prediction of unknown kind', { prediction: { name: 'score', kind: 'text' } as unknown as BaselineFeature }, 'feature "score": unknown kind "text"'],
+  ])('throws InvalidBaselineError for %s', (_, change, message) => {
+    const call = () => new DriftAccumulator({ ...baseline([age]), ...change });
+    expect(call).toThrow(InvalidBaselineError);
+    expect(call).toThrow(message);
+    expect(call).toThrow(expect.objectContaining({ name: 'InvalidBaselineError' }));
+  });
+
+  it.each([
+    ['a zero threshold', { psi: 0, ks: 0 }],
+    ['large thresholds', { psi: 5, ks: 1 }],
+  ])('accepts %s', (_, thresholds) => {
+    expect(new DriftAccumulator(baseline([age]), { thresholds }).report('m').thresholds).toEqual(thresholds);
+  });
+
+  it('accepts a one-millisecond window and reports it', () => {
+    const window = { from: at('2026-11-22T10:00:00.000Z'), to: at('2026-11-22T10:00:00.001Z') };
+    expect(new DriftAccumulator(baseline([age]), { window }).report('m').window).toEqual({ from: '2026-11-22T10:00:00.000Z', to: '2026-11-22T10:00:00.001Z' });
+  });
+});

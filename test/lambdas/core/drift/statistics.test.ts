@@ -132,3 +132,17 @@ describe('regularizedGammaQ and logGamma', () => {
     expect(() => regularizedGammaQ(0, 1)).toThrow(RangeError);
   });
 });
+
+describe('the statistics refuse bins that do not line up, naming the function and both lengths', () => {
+  it.each<[string, () => unknown, string]>([
+    ['psi', () => psi([0.5, 0.5], [1]), 'psi: 2 expected bins but 1 observed'],
+    ['ksDistance', () => ksDistance(DECILES, [1, 2]), 'ksDistance: 10 expected bins but 2 observed'],
+    ['chiSquareStatistic', () => chiSquareStatistic([0.5, 0.5], [1, 2, 3]), 'chiSquareStatistic: 2 expected bins but 3 observed'],
+    ['chiSquarePValue, NaN statistic', () => chiSquarePValue(NaN, 1), 'chiSquarePValue: NaN argument (NaN, 1)'],
+    ['chiSquarePValue, NaN degrees of freedom', () => chiSquarePValue(2, NaN), 'chiSquarePValue: NaN argument (2, NaN)'],
+    ['regularizedGammaQ, a 0', () => regularizedGammaQ(0, 1), 'regularizedGammaQ: a must be > 0, got 0'],
+    ['regularizedGammaQ, a NaN', () => regularizedGammaQ(NaN, 1), 'regularizedGammaQ: a must be > 0, got NaN'],
+  ])('%s', (_, call, message) => {
+    expect(call).toThrow(new RangeError(message));
+  });
+});

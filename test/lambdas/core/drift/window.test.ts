@@ -106,3 +106,25 @@ describe('captureHourPrefixes', () => {
     expect(prefixes('2026-11-22T10:30:00Z', '2026-11-22T10:30:00Z')).toEqual([]);
   });
 });
+
+describe('the window helpers refuse arguments out of range, naming the argument', () => {
+  it.each<[string, () => unknown, string]>([
+    ['windowEndingBefore, minutes 0', () => windowEndingBefore(new Date('2026-11-22T10:00:00Z'), 0), 'windowEndingBefore: minutes must be > 0, got 0'],
+    ['windowEndingBefore, minutes negative', () => windowEndingBefore(new Date('2026-11-22T10:00:00Z'), -15), 'windowEndingBefore: minutes must be > 0, got -15'],
+    ['windowEndingBefore, minutes NaN', () => windowEndingBefore(new Date('2026-11-22T10:00:00Z'), NaN), 'windowEndingBefore: minutes must be > 0, got NaN'],
+    ['windowEndingBefore, minutes infinite', () => windowEndingBefore(new Date('2026-11-22T10:00:00Z'), Infinity), 'windowEndingBefore: minutes must be > 0, got Infinity'],
+    ['windowEndingBefore, an invalid date', () => windowEndingBefore(new Date('nope'), 15), 'windowEndingBefore: now is an invalid date'],
+    ['driftPersists, n 0', () => driftPersists(report('drift'), [], 0), 'driftPersists: n must be a positive integer, got 0'],
+    ['driftPersists, n negative', () => driftPersists(report('drift'), [], -2), 'driftPersists: n must be a positive integer, got -2'],
+    ['driftPersists, n fractional', () => driftPersists(report('drift'), [], 1.5), 'driftPersists: n must be a positive integer, got 1.5'],
+  ])('%s', (_, call, message) => {
+    expect(call).toThrow(new RangeError(message));
+  });
+
+  it.each([
+    [1, '2026-11-22T10:14:00.000Z'],
+    [0.5, '2026-11-22T10:14:30.000Z'],
+  ])('accepts any positive length: %d minutes', (minutes, from) => {
+    expect(windowEndingBefore(new Date('2026-11-22T10:15:00Z'), minutes, 0).from.toISOString()).toBe(from);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOfKey, InvalidCsvHeaderError, linesOf, newParseStats, parseCsv, parseJsonLines, parseRecords, splitCsvRecord, type DataRecord, type ParseStats } from '../../../../lambdas/core/baseline/records';
+import { formatOfKey, InvalidCsvHeaderError, linesOf, newParseStats, parseCsv, parseJsonLines, parseRecords, splitCsvRecord, type DataRecord, type ParseStats } from '../../../../lambdas/core/records/parse';
 
 async function collect(records: AsyncIterable<DataRecord>): Promise<DataRecord[]> {
   const out: DataRecord[] = [];

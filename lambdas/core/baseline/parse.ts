@@ -1,14 +1,11 @@
 /**
  * Reads the baseline JSON a drift check compares traffic with, written by the pipeline's
- * baseline step or `gantry drift baseline`. Shared by the drift function and `gantry drift check`.
+ * baseline step or `gantry drift baseline`, wherever it was fetched from (S3, a local file).
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 // zod/mini: the same checks as classic zod at a twentieth of the bundle size (cold starts).
 import * as z from 'zod/mini';
-import { BASELINE_FORMAT_VERSION, type Baseline } from '../../lib/contract';
-import { isS3Error, parseS3Uri } from '../adapters/s3-objects';
-import { DriftAccumulator, type DriftAccumulatorOptions } from '../core/drift';
-import { formatIssues } from '../core/input/issues';
+import { BASELINE_FORMAT_VERSION, type Baseline } from '../../../lib/contract';
+import { formatIssues } from '../input/issues';
 
 /** The baseline is missing, not JSON, of another format version, or not shaped as one. */
 export class InvalidBaselineError extends Error {
@@ -51,33 +48,4 @@ export function parseBaseline(text: string, uri: string): Baseline {
   const result = baselineSchema.safeParse(json, { reportInput: true });
   if (!result.success) throw new InvalidBaselineError(uri, formatIssues(result.error.issues).join('; '), { cause: result.error });
   return result.data;
-}
-
-/** The baseline at an s3:// URI. @throws InvalidBaselineError when it is absent or not a baseline */
-export async function readBaseline(s3: S3Client, uri: string): Promise<Baseline> {
-  let location;
-  try {
-    location = parseS3Uri(uri);
-  } catch (error) {
-    throw new InvalidBaselineError(uri, 'is not an s3://bucket/key URI', { cause: error });
-  }
-  let text: string;
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-    text = (await object.Body?.transformToString('utf8')) ?? '';
-  } catch (error) {
-    if (isS3Error(error, 'NoSuchKey') || isS3Error(error, 'NoSuchBucket')) throw new InvalidBaselineError(uri, 'no such object', { cause: error });
-    throw error;
-  }
-  return parseBaseline(text, uri);
-}
-
-/** The accumulator of a baseline; the core's objections to it name the URI. @throws InvalidBaselineError */
-export function accumulatorFor(baseline: Baseline, uri: string, options: DriftAccumulatorOptions): DriftAccumulator {
-  try {
-    return new DriftAccumulator(baseline, options);
-  } catch (error) {
-    if ((error as Error).name === 'InvalidBaselineError') throw new InvalidBaselineError(uri, (error as Error).message, { cause: error });
-    throw error;
-  }
 }

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { AlreadyClaimedError, UnknownModelError, type ClaimRecord, type Pointers, type RegistryEvent } from '../../../../lambdas/core/registry/model';
+import { rollBack, type RollbackPorts, type RollbackRequest, type RollbackResult } from '../../../../lambdas/core/rollback/on-alarm';
+import { claimKeyOf, executionNameOf, type EndpointFacts, type Notification } from '../../../../lambdas/core/rollback/rollback';
+import type { DeployInput } from '../../../../lib/contract';
+
+const STATE_MACHINE = 'arn:aws:states:us-east-1:111111111111:stateMachine:gantry-test-churn-deploy';
+const TOPIC = 'arn:aws:sns:us-east-1:111111111111:gantry-test-churn';
+const ALARM_AT = new Date('2026-03-01T10:30:00.000Z');
+const NOW = new Date('2026-03-01T10:30:05.000Z');
+const CONFIG = 'gantry-test-churn-v3-0a1b2c3d';
+const KEY = claimKeyOf(CONFIG);
+
+const inService: EndpointFacts = { endpointName: 'gantry-test-churn', status: 'InService', endpointConfigName: CONFIG, lastModifiedTime: new Date('2026-03-01T10:00:00.000Z'), pendingDeployment: false };
+
+const request = (patch: Partial<RollbackRequest['alarm']> = {}): RollbackRequest => ({
+  model: 'churn',
+  endpointName: 'gantry-test-churn',
+  stateMachineArn: STATE_MACHINE,
+  topicArn: TOPIC,
+  alarm: { alarmName: 'gantry-test-churn-p99', state: 'ALARM', stateReason: 'Threshold Crossed', stateAt: ALARM_AT, eventId: 'event-1', eventTime: '2026-03-01T10:30:01Z', ...patch },
+});
+
+interface Setup {
+  readonly endpoint?: EndpointFacts;
+  readonly pointers?: Pointers | 'unknown-model';
+  /** A claim an earlier attempt left. */
+  readonly claim?: Partial<ClaimRecord>;
+  /** The deploy starter answers with this ARN. */
+  readonly startedArn?: string;
+}
+
+function fakes(setup: Setup) {
+  const done = {
+    rolledBack: [] as { version: number; key: string; executionName: string }[],
+    started: [] as { stateMachineArn: string; executionName: string; input: DeployInput }[],
+    notified: [] as { topicArn: string; notification: Notification }[],
+    claimStarted: [] as { key: string; executionArn: string }[],
+  };
+  const ports: RollbackPorts = {
+    registry: {
+      pointers: async (model) => {
+        if (setup.pointers === 'unknown-model') throw new UnknownModelError(model);
+        return setup.pointers ?? {};
+      },
+      markRolledBack: async (model, version, _actor, _reason, claim) => {
+        if (setup.claim) throw new AlreadyClaimedError({ model, key: claim.key, version, createdAt: NOW.toISOString(), executionName: claim.executionName, ...setup.claim });
+        done.rolledBack.push({ version, key: claim.key, executionName: claim.executionName });
+        return {} as RegistryEvent;
+      },
+      markClaimStarted: async (_model, key, executionArn) => void done.claimStarted.push({ key, executionArn }),
+    },
+    endpoints: { describe: async () => setup.endpoint },
+    deploys: {
+      start: async (stateMachineArn, executionName, input) => {
+        done.started.push({ stateMachineArn, executionName, input });
+        return setup.startedArn ?? `arn:aws:states:us-east-1:111111111111:execution:gantry-test-churn-deploy:${executionName}`;
+      },
+    },
+    notifier: { notify: async (topicArn, notification) => void done.notified.push({ topicArn, notification }) },
+    log: { info: () => undefined, warn: () => undefined },
+    now: () => NOW,
+    resumeAfterMs: 60_000,
+  };
+  return { ports, done };
+}
+
+const executionName = executionNameOf(3, KEY);
+const executionArn = `arn:aws:states:us-east-1:111111111111:execution:gantry-test-churn-deploy:${executionName}`;
+
+describe('rollBack', () => {
+  it.each<[string, Setup, Partial<RollbackRequest['alarm']>, RollbackResult, { rolledBack: number; started: number; notified: string[] }]>([
+    ['an alarm back to OK', { endpoint: inService }, { state: 'OK' }, { action: 'ignored', reason: 'alarm state is OK, not ALARM' }, { rolledBack: 0, started: 0, notified: [] }],
+    ['an endpoint that does not exist', {}, {}, { action: 'ignored', reason: 'endpoint gantry-test-churn does not exist' }, { rolledBack: 0, started: 0, notified: [] }],
+    ['a deployment baking', { endpoint: { ...inService, pendingDeployment: true } }, {}, { action: 'ignored', reason: 'deployment in progress' }, { rolledBack: 0, started: 0, notified: [] }],
+    ['an alarm older than the deployment', { endpoint: { ...inService, lastModifiedTime: new Date('2026-03-01T10:31:00Z') } }, {}, { action: 'ignored', reason: 'alarm predates the current deployment' }, { rolledBack: 0, started: 0, notified: [] }],
+    ['a model the registry does not know', { endpoint: inService, pointers: 'unknown-model' }, {}, { action: 'ignored', reason: 'the model has no production version' }, { rolledBack: 0, started: 0, notified: [] }],
+    ['no last-good version', { endpoint: inService, pointers: { production: 3 } }, {}, { action: 'no-last-good', productionVersion: 3 }, { rolledBack: 0, started: 0, notified: ['Gantry: churn alarm, no version to roll back to'] }],
+    ['a first alarm', { endpoint: inService, pointers: { production: 3, lastGood: 2 } }, {}, { action: 'started', executionArn, fromVersion: 3, toVersion: 2 }, { rolledBack: 1, started: 1, notified: ['Gantry: rolling back churn from v3 to v2'] }],
+    [
+      'a duplicate of a started rollback',
+      { endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { executionArn: 'arn:started' } },
+      {},
+      { action: 'duplicate', key: KEY, executionArn: 'arn:started' },
+      { rolledBack: 0, started: 0, notified: [] },
+    ],
+    ['a duplicate while the first attempt still runs', { endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { createdAt: '2026-03-01T10:30:00.000Z' } }, {}, { action: 'duplicate', key: KEY }, { rolledBack: 0, started: 0, notified: [] }],
+    [
+      'a claim left by a crashed attempt',
+      { endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { createdAt: '2026-03-01T10:29:05.000Z', executionName: 'rollback-v3-earlier' } },
+      {},
+      { action: 'resumed', executionArn: 'arn:aws:states:us-east-1:111111111111:execution:gantry-test-churn-deploy:rollback-v3-earlier', fromVersion: 3, toVersion: 2 },
+      { rolledBack: 0, started: 1, notified: ['Gantry: rolling back churn from v3 to v2'] },
+    ],
+  ])('%s', async (_, setup, alarm, result, counts) => {
+    const { ports, done } = fakes(setup);
+    expect(await rollBack(request(alarm), ports)).toEqual(result);
+    expect({ rolledBack: done.rolledBack.length, started: done.started.length, notified: done.notified.map((n) => n.notification.subject) }).toEqual(counts);
+    expect(done.notified.every((n) => n.topicArn === TOPIC)).toBe(true);
+    expect(done.claimStarted).toEqual(result.action === 'started' || result.action === 'resumed' ? [{ key: KEY, executionArn: result.executionArn }] : []);
+  });
+
+  it('claims, starts the deploy workflow with last-good, and records the start under one execution name', async () => {
+    const { ports, done } = fakes({ endpoint: inService, pointers: { production: 3, lastGood: 2 } });
+    await rollBack(request(), ports);
+    expect(done.rolledBack).toEqual([{ version: 3, key: KEY, executionName }]);
+    expect(done.started).toEqual([
+      {
+        stateMachineArn: STATE_MACHINE,
+        executionName,
+        input: { model: 'churn', version: 2, strategy: 'all-at-once', rollback: true, reason: 'alarm gantry-test-churn-p99 in ALARM: Threshold Crossed', requestedBy: 'gantry-rollback' },
+      },
+    ]);
+  });
+
+  it('throws RegistryBehindEndpointError when the endpoint serves another version than production', async () => {
+    const { ports, done } = fakes({ endpoint: { ...inService, endpointConfigName: 'gantry-test-churn-v4-0a1b2c3d' }, pointers: { production: 3, lastGood: 2 } });
+    await expect(rollBack(request(), ports)).rejects.toMatchObject({ name: 'RegistryBehindEndpointError', model: 'churn' });
+    expect(done.started).toEqual([]);
+  });
+});
