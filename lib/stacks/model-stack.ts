@@ -76,7 +76,10 @@ export class ModelStack extends Stack {
     code.grantRead(jobRole.role);
 
     const endpoint = this.servingContract.endpointName;
-    this.monitoring = new EndpointMonitoring(this, 'Endpoint', { model, stageName: stage.name, endpointName: endpoint, topic: this.topic });
+    // The id says 'Endpoint' for a construct that creates only its alarms and dashboard: it names
+    // their logical ids, and a new id would make CloudFormation create the fixed-name alarms
+    // anew and then delete the old resources, that is the same alarms, leaving none.
+    this.monitoring = new EndpointMonitoring(this, 'Endpoint', { model, stageName: stage.name, topic: this.topic });
     // A topic with a policy has no default policy: the alarms' notifications need a statement of
     // their own (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger),
     // for these alarms of this account only. The key policy already lets CloudWatch use the key.
@@ -99,19 +102,14 @@ export class ModelStack extends Stack {
       images: [model.serving.image ?? model.training.image],
       inVpc: network !== undefined,
     });
+    const workflowStage = { name: stage.name, key: data.key, costTags: modelTags(stage, model), logRetention: stage.logRetentionDays };
     this.deployment = new DeployWorkflow(this, 'Deploy', {
       model,
-      stageName: stage.name,
-      endpointName: endpoint,
-      costTags: modelTags(stage, model),
-      key: data.key,
-      captureBucket: data.lake.capture,
-      executionRole: endpointRole.role,
-      ...(network ? { vpc: { subnetIds: network.jobSubnetIds, securityGroupIds: [network.jobSecurityGroup.securityGroupId] } } : {}),
+      stage: workflowStage,
+      endpoint: { executionRole: endpointRole.role, captureBucket: data.lake.capture, network },
       functions: { deploy: runtime.deploy.function, recordEvent: runtime.recordEvent.function },
       topic: this.topic,
-      alarmNames: this.monitoring.serviceAlarmNames,
-      logRetention: stage.logRetentionDays,
+      alarms: this.monitoring.serviceAlarms,
     });
     // The guardrails read the auto-rollback alarms; grant both the caller of UpdateEndpoint and
     // the endpoint's execution role, since SageMaker's page does not say which it uses.
@@ -125,21 +123,10 @@ export class ModelStack extends Stack {
     const group = stage.featureGroups.find((g) => g.name === model.features?.group);
     this.pipeline = new TrainingPipeline(this, 'Training', {
       model,
-      stageName: stage.name,
-      costTags: modelTags(stage, model),
-      storage: {
-        artifacts: data.lake.artifacts,
-        curated: data.lake.curated,
-        key: data.key,
-        jobRole: jobRole.role,
-        sourceDirUri: code.sourceDir.s3ObjectUrl,
-        preprocessScriptUri: code.preprocessScript.s3ObjectUrl,
-        preprocessScriptName: code.preprocessScriptName,
-        ...(network ? { vpc: { subnetIds: network.jobSubnetIds, securityGroupIds: [network.jobSecurityGroup.securityGroupId] } } : {}),
-      },
+      stage: workflowStage,
+      storage: { artifacts: data.lake.artifacts, curated: data.lake.curated, jobRole: jobRole.role, code, network },
       functions: runtime.pipelineFunctions,
       topic: this.topic,
-      logRetention: stage.logRetentionDays,
       ...(model.serving.autoDeploy ? { deployStateMachine: deployMachine } : {}),
       ...(model.features && group
         ? { baselineFeatures: model.features.features.map((name) => ({ name, kind: ['double', 'bigint'].includes(group.features.find((f) => f.name === name)!.type) ? ('numeric' as const) : ('categorical' as const) })) }

@@ -5,15 +5,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config';
-import { DRIFT_METRICS, endpointAlarmName, METRICS_NAMESPACE, PRODUCTION_VARIANT } from '../../contract';
+import { DRIFT_METRICS, endpointAlarmName, endpointName as endpointNameOf, METRICS_NAMESPACE, PRODUCTION_VARIANT } from '../../contract';
 
-/** Alarm names are `<endpoint>-<suffix>`; the rollback function checks the prefix. */
+/** Alarm names are `<endpoint>-<suffix>` (`endpointAlarmName`); the rollback function checks the prefix. */
 const SERVICE_ALARM_SUFFIXES = ['latency-p99', '5xx-rate', 'model-errors'] as const;
 
 export interface EndpointMonitoringProps {
+  /** The model whose endpoint is watched: its alarm thresholds and drift settings. */
   readonly model: ModelConfig;
+  /** The stage's name: with the model's, it names the endpoint (`endpointName`) and the drift metric's dimension. */
   readonly stageName: string;
-  readonly endpointName: string;
   /** Alarm state changes are published here. */
   readonly topic: sns.ITopic;
 }
@@ -28,17 +29,23 @@ export interface EndpointMonitoringProps {
  * - `driftAlarm` watches the drift check's metric; drift retrains, it does not roll back.
  */
 export class EndpointMonitoring extends Construct {
+  /** The endpoint watched (created at run time by the deploy workflow). */
+  public readonly endpointName: string;
+  /** ModelLatency p99 above `serving.alarms.latencyP99Ms`. */
   public readonly latencyAlarm: cloudwatch.Alarm;
+  /** The share of 5xx answers above `serving.alarms.errorRatePercent`. */
   public readonly errorRateAlarm: cloudwatch.Alarm;
+  /** Model errors a minute above `serving.alarms.modelErrorsPerMinute`. */
   public readonly modelErrorsAlarm: cloudwatch.Alarm;
-  /** Absent for serverless endpoints, which cannot capture data. */
+  /** Max PSI above `drift.psiThreshold`; absent for serverless endpoints, which cannot capture data. */
   public readonly driftAlarm?: cloudwatch.Alarm;
+  /** The endpoint's dashboard, named after it. */
   public readonly dashboard: cloudwatch.Dashboard;
-  private readonly endpointName: string;
 
   constructor(scope: Construct, id: string, props: EndpointMonitoringProps) {
     super(scope, id);
-    const { model, endpointName } = props;
+    const { model } = props;
+    const endpointName = endpointNameOf(props.stageName, model.name);
     this.endpointName = endpointName;
     const a = model.serving.alarms;
     const minute = Duration.minutes(1);
@@ -120,11 +127,6 @@ export class EndpointMonitoring extends Construct {
     return [this.latencyAlarm, this.errorRateAlarm, this.modelErrorsAlarm];
   }
 
-  /** The names of `serviceAlarms`, as plain strings (the deploy workflow lists them in its requests). */
-  get serviceAlarmNames(): string[] {
-    return SERVICE_ALARM_SUFFIXES.map((suffix) => `${this.endpointName}-${suffix}`);
-  }
-
   /**
    * Lets a principal read the service alarms' state. SageMaker's deployment guardrails read the
    * auto-rollback alarms with `cloudwatch:DescribeAlarms` while a deployment bakes
@@ -134,6 +136,7 @@ export class EndpointMonitoring extends Construct {
     return iam.Grant.addToPrincipal({ grantee, actions: ['cloudwatch:DescribeAlarms'], resourceArns: this.serviceAlarms.map((a) => a.alarmArn) });
   }
 
+  /** Every alarm of the endpoint: the service alarms and, where data is captured, the drift alarm. */
   get alarms(): cloudwatch.Alarm[] {
     return [...this.serviceAlarms, ...(this.driftAlarm ? [this.driftAlarm] : [])];
   }

@@ -15,19 +15,31 @@ export interface ModelCodeProps {
   readonly preprocessScript: string;
 }
 
+/** A model's entry point or preprocessing script is not in the project. */
+export class ModelCodeNotFoundError extends Error {
+  constructor(public readonly path: string) {
+    super(`ModelCode: ${path} does not exist (check training.entryPoint and preprocessing.script)`);
+    this.name = 'ModelCodeNotFoundError';
+  }
+}
+
 /**
  * A model's code as S3 assets: the training source dir as `sourcedir.tar.gz` (what SageMaker
  * script mode downloads and unpacks) and the preprocessing script as a single file.
  */
 export class ModelCode extends Construct {
+  /** The training source dir, as `sourcedir.tar.gz`. */
   public readonly sourceDir: s3assets.Asset;
+  /** The preprocessing script, as a single file. */
   public readonly preprocessScript: s3assets.Asset;
+  /** File name of the preprocessing script in its S3 prefix (its asset key). */
+  public readonly preprocessScriptName: string;
 
   constructor(scope: Construct, id: string, props: ModelCodeProps) {
     super(scope, id);
     const sourceDir = join(PROJECT_ROOT, dirname(props.entryPoint));
     for (const path of [join(PROJECT_ROOT, props.entryPoint), join(PROJECT_ROOT, props.preprocessScript)]) {
-      if (!existsSync(path)) throw new Error(`ModelCode: ${path} does not exist (check training.entryPoint and preprocessing.script)`);
+      if (!existsSync(path)) throw new ModelCodeNotFoundError(path);
     }
     this.sourceDir = new s3assets.Asset(this, 'SourceDir', {
       path: sourceDir,
@@ -48,9 +60,6 @@ export class ModelCode extends Construct {
     this.preprocessScript = new s3assets.Asset(this, 'PreprocessScript', { path: join(PROJECT_ROOT, props.preprocessScript) });
     this.preprocessScriptName = basename(this.preprocessScript.s3ObjectKey);
   }
-
-  /** File name of the preprocessing script in its S3 prefix (its asset key). */
-  public readonly preprocessScriptName: string;
 
   /**
    * Lets a role (the SageMaker job role) download the code: the two objects themselves, since
