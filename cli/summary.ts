@@ -2,7 +2,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { stageId } from '../lib/app';
 import type { StageConfig } from '../lib/config';
 import { COST_TAG_KEYS, MODEL_TAG_KEY, REQUIRED_TAG_KEYS } from '../lib/contract';
-import { estimateStage, resourceTags, UnpricedError, type StackTemplate, type TemplateResource } from '../lib/cost';
+import { estimateStage, formatUsd, resourceTags, UnpricedError, type StackTemplate, type TemplateResource } from '../lib/cost';
 
 /** What `npm start` reports for one stack. */
 export interface StackSummary {
@@ -92,13 +92,11 @@ export function stageCost(config: StageConfig, stacks: readonly StackTemplate[])
 /** The command that activates the five cost-allocation tags; it runs in the payer account. */
 export const ACTIVATE_COST_TAGS_COMMAND = `aws ce update-cost-allocation-tags-status --cost-allocation-tags-status ${COST_TAG_KEYS.map((k) => `TagKey=${k},Status=Active`).join(' ')}`;
 
-const usd = (n: number): string => `$${n.toFixed(2)}`;
-
 /** The cost line of a stage's block. */
 export function costLine(cost: StageCost): string {
   if ('error' in cost) return `cost: cannot be estimated: ${cost.error}`;
   const prices = cost.regionalFactor === 1 ? 'prices us-east-1' : `prices us-east-1 × ${cost.regionalFactor} for ${cost.region}`;
-  return `cost: idle ${usd(cost.idleUsd)}/month, expected ${usd(cost.expectedUsd)}/month (${prices}, retrieved ${cost.pricesRetrieved}; gantry cost report for details)`;
+  return `cost: idle ${formatUsd(cost.idleUsd, { grouping: false })}/month, expected ${formatUsd(cost.expectedUsd, { grouping: false })}/month (${prices}, retrieved ${cost.pricesRetrieved}; gantry cost report for details)`;
 }
 
 /** Where the stage's cost-allocation tags get activated: Cost Explorer and budgets only see activated tags. */

@@ -14,12 +14,6 @@ import { UnpricedError, type Price } from './types';
 /** When the prices were read from the stored copies of their sources. */
 export const PRICES_RETRIEVED = '2026-11-22';
 
-/** Hours in the average month AWS prices monthly figures with (365 × 24 / 12). */
-export const HOURS_PER_MONTH = 730;
-
-/** Days in the average month (730 h / 24). */
-export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
-
 const SRC = {
   fmbenchPricing:
     'https://github.com/aws-samples/foundation-model-benchmarking-tool/blob/00ef155d0f9c6b999d796f915159d3d622f8233d/src/fmbench/configs/pricing.yml',

@@ -1,9 +1,10 @@
 /**
  * Renders cost estimates for people (`md`, `html`) and for tools (`csv`, `json`). Money is
- * rounded here, and only here: totals to cents, lines to cents in `md`/`html` (a non-zero line
- * below a cent shows as `<$0.01`) and to 1/100 cent in `csv`, so its column sums stay close.
+ * rounded only when rendered: totals to cents, lines to cents in `md`/`html` (a non-zero line
+ * below a cent shows as `<$0.01`; `format.ts`) and to 1/100 cent in `csv`, so its column sums stay close.
  */
 import { COST_TAG_KEYS, type CostTagKey } from '../contract';
+import { formatLineUsd, formatUsd } from './format';
 import { price } from './prices';
 import type { CostEstimate, CostLine, ReportFormat, TagTotal } from './types';
 
@@ -26,17 +27,6 @@ export function renderReport(estimate: CostEstimate | readonly CostEstimate[], f
 
 function isList(value: CostEstimate | readonly CostEstimate[]): value is readonly CostEstimate[] {
   return Array.isArray(value);
-}
-
-/** Dollars to cents, with thousands separators: `$1,234.56`. */
-export function formatUsd(usd: number): string {
-  const cents = Math.round(usd * 100) / 100;
-  return `${cents < 0 ? '-' : ''}$${Math.abs(cents).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-/** A line amount: like `formatUsd`, but a non-zero amount below half a cent shows as `<$0.01`. */
-function formatLineUsd(usd: number): string {
-  return usd > 0 && usd < 0.005 ? '<$0.01' : formatUsd(usd);
 }
 
 const TAG_HEADERS: readonly CostTagKey[] = COST_TAG_KEYS;

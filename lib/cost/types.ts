@@ -4,6 +4,9 @@
  */
 import type { CostTagKey } from '../contract';
 
+/** The value a line or a cost without a tag is grouped under. */
+export const UNTAGGED = '(untagged)';
+
 /** One price of the dated price table (`lib/cost/prices.ts`). */
 export interface Price {
   /** e.g. `sagemaker.hosting.ml.inf2.xlarge`, `kms.key`, `lambda.arm.gb-second`. */
@@ -91,4 +94,6 @@ export class UnpricedError extends Error {
  *   estimateStage(config: StageConfig, stacks: readonly StackTemplate[]): CostEstimate
  *   renderReport(estimate: CostEstimate | readonly CostEstimate[], format: ReportFormat): string
  *   PRICES: readonly Price[]; price(key: string): Price   // throws UnpricedError naming the key
+ *   actualSpend(source: CostAndUsageSource, period: SpendPeriod)   // Cost Explorer, behind a port
+ *   compareSpend(...): SpendComparison; renderSpendComparison(c): string
  */

@@ -1,11 +1,10 @@
 import { CostExplorerClient, GetCostAndUsageCommand, type GetCostAndUsageCommandInput, type GetCostAndUsageCommandOutput } from '@aws-sdk/client-cost-explorer';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { mockClient } from 'aws-sdk-client-mock';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { lineUp, synthReason, tagValueOf, type ActualSpend } from '../../cli/commands/cost';
 import type { CliClients } from '../../cli/context';
 import { run } from '../../cli/main';
 import { loadStageConfig } from '../../lib/config';
@@ -146,41 +145,6 @@ describe('gantry cost', () => {
     });
   });
 
-  describe('synthReason (when cdk.out is synthesized again)', () => {
-    const root = mkdtempSync(join(tmpdir(), 'gantry-stale-'));
-    const out = join(root, 'cdk.out');
-    const at = (path: string, iso: string) => utimesSync(join(root, path), new Date(iso), new Date(iso));
-
-    beforeAll(() => {
-      for (const dir of ['lib/config', 'bin', 'lambdas/core', 'cdk.out', 'node_modules/x']) mkdirSync(join(root, dir), { recursive: true });
-      for (const file of ['lib/config/dev.ts', 'bin/main.ts', 'lambdas/core/x.ts', 'cdk.json', 'cdk.out/manifest.json', 'node_modules/x/index.js', 'README.md']) writeFileSync(join(root, file), '{}');
-      for (const file of ['lib/config/dev.ts', 'bin/main.ts', 'lambdas/core/x.ts', 'cdk.json']) at(file, '2026-11-01T00:00:00Z');
-      // Neither dependencies nor files outside the app's sources make cdk.out stale.
-      at('node_modules/x/index.js', '2026-11-20T00:00:00Z');
-      at('README.md', '2026-11-20T00:00:00Z');
-      at('cdk.out/manifest.json', '2026-11-10T00:00:00Z');
-    });
-
-    afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-    it('is undefined when the manifest is newer than every source', () => {
-      expect(synthReason(out, root)).toBeUndefined();
-    });
-
-    it.each([['lib/config/dev.ts'], ['bin/main.ts'], ['lambdas/core/x.ts'], ['cdk.json']])('names %s when it changed after the synthesis', (file) => {
-      at(file, '2026-11-15T00:00:00Z');
-      try {
-        expect(synthReason(out, root)).toBe(`${file} changed after the last synthesis`);
-      } finally {
-        at(file, '2026-11-01T00:00:00Z');
-      }
-    });
-
-    it('says so when there is no manifest', () => {
-      expect(synthReason(join(root, 'nowhere'), root)).toBe(`${join(root, 'nowhere')} holds no synthesized app`);
-    });
-  });
-
   describe('actual', () => {
     const FROM = '2026-09-16';
     const TO = '2026-10-16';
@@ -286,68 +250,6 @@ describe('gantry cost', () => {
       const out = await gantry('cost', 'actual', ...flags);
       expect(out).toEqual({ code: 2, stdout: '', stderr });
       expect(ceMock.calls()).toHaveLength(0);
-    });
-  });
-
-  describe('lineUp', () => {
-    // A hand-made estimate: $73.00 and $36.50 a month are $72.00 and $36.00 over 30 days (× 360/365).
-    const estimate: CostEstimate = {
-      stage: 'dev',
-      region: 'us-east-1',
-      regionalFactor: { factor: 1, note: 'us-east-1 prices' },
-      idleUsd: 20,
-      expectedUsd: 109.5,
-      lines: [],
-      byTag: [
-        { tag: 'Team', value: 'growth-ml', idleUsd: 15, expectedUsd: 73 },
-        { tag: 'Team', value: 'ml-platform', idleUsd: 5, expectedUsd: 36.5 },
-        { tag: 'Model', value: 'churn', idleUsd: 15, expectedUsd: 73 },
-        { tag: 'Model', value: '(untagged)', idleUsd: 5, expectedUsd: 36.5 },
-        // Less than a cent: no cost, on either side.
-        { tag: 'CostCenter', value: 'CC-1001', idleUsd: 0, expectedUsd: 0.001 },
-        { tag: 'Project', value: 'gantry', idleUsd: 0, expectedUsd: 0.004 },
-      ],
-      pricesRetrieved: '2026-11-22',
-    };
-    const actual: ActualSpend = new Map<CostTagKey, Map<string, number>>([
-      ['Team', new Map([['growth-ml', 90], ['(untagged)', 5]])],
-      ['Model', new Map([['(untagged)', 27], ['churn', 72]])],
-      ['CostCenter', new Map([['CC-1001', 0.004]])],
-      ['Project', new Map([['gantry', 0.5]])],
-    ]);
-
-    it('prorates the expected monthly estimate to the period and compares it with actual spend, values with cost on either side included', () => {
-      const rows = lineUp(actual, estimate, 30);
-      const rounded = rows.map((r) => ({ ...r, estimatedUsd: Number(r.estimatedUsd.toFixed(6)), differenceUsd: Number(r.differenceUsd.toFixed(6)), ratio: r.ratio === null ? null : Number(r.ratio.toFixed(6)) }));
-      expect(rounded).toEqual([
-        { tag: 'Team', value: 'growth-ml', actualUsd: 90, estimatedUsd: 72, differenceUsd: 18, ratio: 1.25 },
-        { tag: 'Team', value: 'ml-platform', actualUsd: 0, estimatedUsd: 36, differenceUsd: -36, ratio: 0, onlyIn: 'estimate' },
-        { tag: 'Team', value: '(untagged)', actualUsd: 5, estimatedUsd: 0, differenceUsd: 5, ratio: null, onlyIn: 'actual' },
-        { tag: 'Project', value: 'gantry', actualUsd: 0.5, estimatedUsd: 0.003945, differenceUsd: 0.496055, ratio: null, onlyIn: 'actual' },
-        { tag: 'Model', value: 'churn', actualUsd: 72, estimatedUsd: 72, differenceUsd: 0, ratio: 1 },
-        { tag: 'Model', value: '(untagged)', actualUsd: 27, estimatedUsd: 36, differenceUsd: -9, ratio: 0.75 },
-      ]);
-    });
-
-    it('prorates a whole average month to the monthly estimate itself', () => {
-      const rows = lineUp(new Map(), estimate, 365 / 12);
-      expect(rows.map((r) => [r.value, r.estimatedUsd])).toEqual([
-        ['growth-ml', 73],
-        ['ml-platform', 36.5],
-        ['churn', 73],
-        ['(untagged)', 36.5],
-      ]);
-    });
-  });
-
-  describe('tagValueOf', () => {
-    it.each([
-      ['Team$growth-ml', 'Team', 'growth-ml'],
-      ['Team$', 'Team', '(untagged)'],
-      ['CostCenter$CC-1001', 'CostCenter', 'CC-1001'],
-      ['Model$a$b', 'Model', 'a$b'],
-    ])('reads %s as %s = %s', (key, tag, value) => {
-      expect(tagValueOf(key, tag)).toBe(value);
     });
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport, type CostEstimate } from '../../../lib/cost';
-import { CSV_HEADER, formatUsd } from '../../../lib/cost/render';
+import { formatUsd } from '../../../lib/cost/format';
+import { CSV_HEADER } from '../../../lib/cost/render';
 import { estimate } from './stage-templates';
 
 const CHROMIUM = '/usr/bin/chromium';
