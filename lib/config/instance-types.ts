@@ -1,7 +1,8 @@
 /**
- * The SageMaker instance types Gantry knows, with the facts the config checks need.
- * Enum-like classes with a validating `of()` keep typos out of the templates: an unknown
- * type is an error at synth, never a surprise at run time (or a zero in the cost report).
+ * The SageMaker instance types Gantry knows, with the facts the config checks need. The config
+ * holds instance types as strings and its schema checks them against this table, so an unknown
+ * type is an error at synth that names the field, never a surprise at run time (or a zero in the
+ * cost report, which prices every type listed here).
  */
 
 /** What does the maths on an instance. */
@@ -74,72 +75,6 @@ export function knownInstanceTypes(use: InstanceUse): string[] {
 /** The spec of a known instance type, or undefined. */
 export function findInstanceSpec(name: string): InstanceSpec | undefined {
   return BY_NAME.get(name);
-}
-
-/** Thrown for an instance type Gantry does not know, or one used where it cannot run. */
-export class UnknownInstanceTypeError extends Error {
-  constructor(readonly instanceType: string, readonly use: InstanceUse) {
-    super(`unknown ${use} instance type "${instanceType}"; known: ${knownInstanceTypes(use).join(', ')}`);
-    this.name = 'UnknownInstanceTypeError';
-  }
-}
-
-function lookup(name: string, use: InstanceUse): InstanceSpec {
-  const found = BY_NAME.get(name);
-  if (!found || !found.uses.includes(use)) throw new UnknownInstanceTypeError(name, use);
-  return found;
-}
-
-/** What every instance type class has: its spec, its name, and its name as a string. */
-abstract class InstanceType {
-  protected constructor(readonly spec: InstanceSpec) {}
-
-  get name(): string {
-    return this.spec.name;
-  }
-
-  toString(): string {
-    return this.spec.name;
-  }
-}
-
-/** An instance type for SageMaker training jobs. */
-export class TrainingInstance extends InstanceType {
-  static readonly ML_G5_2XLARGE = TrainingInstance.of('ml.g5.2xlarge');
-  static readonly ML_G5_12XLARGE = TrainingInstance.of('ml.g5.12xlarge');
-  static readonly ML_P4D_24XLARGE = TrainingInstance.of('ml.p4d.24xlarge');
-  static readonly ML_M5_XLARGE = TrainingInstance.of('ml.m5.xlarge');
-
-  /** @throws UnknownInstanceTypeError when the type is unknown or cannot train. */
-  static of(name: string): TrainingInstance {
-    return new TrainingInstance(lookup(name, 'training'));
-  }
-
-  get isGpu(): boolean {
-    return this.spec.accelerator === 'nvidia-gpu';
-  }
-}
-
-/** An instance type for SageMaker Processing jobs. */
-export class ProcessingInstance extends InstanceType {
-  static readonly ML_M5_XLARGE = ProcessingInstance.of('ml.m5.xlarge');
-
-  /** @throws UnknownInstanceTypeError when the type is unknown or cannot run processing jobs. */
-  static of(name: string): ProcessingInstance {
-    return new ProcessingInstance(lookup(name, 'processing'));
-  }
-}
-
-/** An instance type for SageMaker real-time endpoints. */
-export class InferenceInstance extends InstanceType {
-  static readonly ML_INF2_XLARGE = InferenceInstance.of('ml.inf2.xlarge');
-  static readonly ML_G5_XLARGE = InferenceInstance.of('ml.g5.xlarge');
-  static readonly ML_M5_LARGE = InferenceInstance.of('ml.m5.large');
-
-  /** @throws UnknownInstanceTypeError when the type is unknown or cannot serve. */
-  static of(name: string): InferenceInstance {
-    return new InferenceInstance(lookup(name, 'inference'));
-  }
 }
 
 // Families whose instances carry local NVMe storage. SageMaker encrypts it in hardware and

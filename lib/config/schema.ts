@@ -68,78 +68,78 @@ const featureIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, 'must be 
 
 /** A feature group of the stage's feature store. */
 export const featureGroupDefinitionSchema = z.strictObject({
-  name: kebabName(64),
-  /** Online rows expire this many days after their event time. @default 30 */
-  ttlDays: z.number().int().min(1).max(3650).default(30),
+  name: kebabName(64).describe('Feature group name, unique in the stage; the Glue table is gantry_<stage>_features.<name>.'),
+  ttlDays: z.number().int().min(1).max(3650).default(30).describe('Online rows expire this many days after their event time.'),
   features: z
-    .array(z.strictObject({ name: featureIdentifier, type: z.enum(['double', 'bigint', 'string', 'boolean']) }))
-    .min(1, 'must list at least one feature'),
+    .array(
+      z.strictObject({
+        name: featureIdentifier.describe('Feature name (an Athena column name).'),
+        type: z.enum(['double', 'bigint', 'string', 'boolean']).describe('Column type in the offline store; online values are checked against it.'),
+      }),
+    )
+    .min(1, 'must list at least one feature')
+    .describe('The features of the group.'),
 });
 
 export const featureGroupSchema = z.strictObject({
-  /** Feature group to join from the online store when the client is called with entity ids. */
-  group: kebabName(64),
-  /** Feature names in the order the model expects them (CSV column order). */
-  features: z.array(featureIdentifier).min(1, 'must list at least one feature'),
+  group: kebabName(64).describe('Feature group (one of the stage\'s featureGroups) the client joins from the online store when it is called with entity ids.'),
+  features: z.array(featureIdentifier).min(1, 'must list at least one feature').describe('Feature names in the order the model expects them (CSV column order).'),
 });
 
 const trainingSchema = z.strictObject({
-  /** Training image (an AWS Deep Learning Container or your own ECR image). */
-  image: ecrImageUri,
-  /** Training script, relative to the project root. */
-  entryPoint: scriptPath,
-  /** @default 'ml.g5.2xlarge' */
-  instanceType: instanceType('training').default('ml.g5.2xlarge'),
-  /** Instances per job; above 1 is distributed training. @default 1 */
-  instanceCount: z.number().int().min(1).max(64).default(1),
-  /** The job is declared to need a GPU; the instance type must then have one. @default 'gpu' */
-  accelerator: z.enum(['gpu', 'cpu']).default('gpu'),
-  /** @default 50 */
-  volumeSizeGb: z.number().int().min(1).max(16_384).default(50),
-  /** @default 10800 (3 hours) */
-  maxRuntimeSeconds: z.number().int().min(60).max(28 * 24 * 3600).default(3 * 3600),
-  /** Managed spot training with S3 checkpoints. */
+  image: ecrImageUri.describe('Training image: an AWS Deep Learning Container or your own ECR image.'),
+  entryPoint: scriptPath.describe('Training script, a relative .py path inside the project.'),
+  instanceType: instanceType('training').default('ml.g5.2xlarge').describe('Instance type of the training job; must be a known training type.'),
+  instanceCount: z.number().int().min(1).max(64).default(1).describe('Instances per job; above 1 is distributed training.'),
+  accelerator: z.enum(['gpu', 'cpu']).default('gpu').describe('What the job needs: a gpu job on an instance without a GPU is an error.'),
+  volumeSizeGb: z.number().int().min(1).max(16_384).default(50).describe('Storage volume of each training instance, GB.'),
+  maxRuntimeSeconds: z.number().int().min(60).max(28 * 24 * 3600).default(3 * 3600).describe('The job is stopped after this long (MaxRuntimeInSeconds).'),
   spot: z
     .strictObject({
-      /** @default true */
-      enabled: z.boolean().default(true),
-      /** Must exceed maxRuntimeSeconds. @default twice maxRuntimeSeconds */
-      maxWaitSeconds: z.number().int().min(60).max(28 * 24 * 3600).optional(),
+      enabled: z.boolean().default(true).describe('Managed spot training, with checkpoints in S3 so an interrupted job resumes.'),
+      maxWaitSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(28 * 24 * 3600)
+        .optional()
+        .meta({ description: 'How long a spot job may wait for capacity and run (MaxWaitTimeInSeconds); must exceed maxRuntimeSeconds.', defaultText: '2 × training.maxRuntimeSeconds' }),
     })
-    .prefault({}),
-  /** @default {} */
-  hyperparameters: z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'hyperparameter names must be identifiers'), z.string()).default({}),
-  /** @default false */
-  networkIsolation: z.boolean().default(false),
-  /** Retraining schedule (EventBridge Scheduler expression). @default - no schedule */
-  schedule: schedule.optional(),
-  /** `manual`: after registration the run waits (up to `approvalTimeoutHours`) for `gantry registry approve|reject --task-token`. @default 'auto' */
-  approval: z.enum(['auto', 'manual']).default('auto'),
-  /**
-   * How long a `manual` approval waits before the run fails. The execution's own timeout is
-   * sized to include it; a standard workflow runs at most one year
-   * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
-   * @default 168 (7 days)
-   */
-  approvalTimeoutHours: z.number().int().min(1).max(24 * 300, 'must be at most 7200 (300 days): the whole run, approval included, must fit in a Step Functions standard execution (one year)').default(168),
+    .prefault({})
+    .describe('Managed spot training with S3 checkpoints.'),
+  hyperparameters: z
+    .record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'hyperparameter names must be identifiers'), z.string())
+    .default({})
+    .describe('String values passed to the training job.'),
+  networkIsolation: z.boolean().default(false).describe('Run the training containers without network access.'),
+  schedule: schedule.optional().meta({ description: 'Retraining schedule: rate(...) or cron(...) in EventBridge Scheduler syntax, checked at synth.', defaultText: 'no schedule' }),
+  approval: z
+    .enum(['auto', 'manual'])
+    .default('auto')
+    .describe('auto: a version that passes the quality gate is Approved by the pipeline; manual: the run waits (up to approvalTimeoutHours) for gantry registry approve|reject --task-token.'),
+  approvalTimeoutHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 300, 'must be at most 7200 (300 days): the whole run, approval included, must fit in a Step Functions standard execution (one year)')
+    .default(168)
+    .describe(
+      // A standard workflow runs at most one year (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+      'How long a manual approval waits before the run fails (1 to 7200); the execution\'s own timeout is sized to include it.',
+    ),
 });
 
 const preprocessingSchema = z.strictObject({
-  image: ecrImageUri,
-  script: scriptPath,
-  /** @default 'ml.m5.xlarge' */
-  instanceType: instanceType('processing').default('ml.m5.xlarge'),
-  /** @default 3600 */
-  maxRuntimeSeconds: z.number().int().min(60).max(5 * 24 * 3600).default(3600),
+  image: ecrImageUri.describe('Image of the SageMaker Processing job.'),
+  script: scriptPath.describe('Preprocessing script, a relative .py path inside the project.'),
+  instanceType: instanceType('processing').default('ml.m5.xlarge').describe('Instance type of the processing job; must be a known processing type.'),
+  maxRuntimeSeconds: z.number().int().min(60).max(5 * 24 * 3600).default(3600).describe('The processing job is stopped after this long.'),
 });
 
 const gateSchema = z.strictObject({
-  /** The metric that decides whether a new version beats production. */
-  primaryMetric: metricName,
-  direction: z.enum(['maximize', 'minimize']),
-  /** How much worse than production a new version may be and still pass. @default 0 */
-  tolerance: z.number().min(0).default(0),
-  /** Absolute bounds per metric. @default {} */
+  primaryMetric: metricName.describe('The metric that decides whether a new version beats production.'),
+  direction: z.enum(['maximize', 'minimize']).describe('Whether a higher or a lower primaryMetric is better.'),
+  tolerance: z.number().min(0).default(0).describe('How much worse than production a new version may be and still pass.'),
   thresholds: z
     .record(
       metricName,
@@ -147,7 +147,8 @@ const gateSchema = z.strictObject({
         message: 'min must not exceed max',
       }),
     )
-    .default({}),
+    .default({})
+    .describe('Absolute bounds per metric: { metric: { min?, max? } }.'),
 });
 
 /** The retention periods CloudWatch Logs accepts (lib/config/service-limits.ts). */
@@ -156,101 +157,100 @@ export const LOG_RETENTION_DAYS = LOG_RETENTION.value;
 const SERVERLESS_MEMORY = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 
 const servingSchema = z.strictObject({
-  /** @default 'inf2' */
-  target: z.enum(['inf2', 'gpu', 'cpu', 'serverless']).default('inf2'),
-  /** Inference image (e.g. a Neuron DLC for inf2). @default - the training image */
-  image: ecrImageUri.optional(),
-  /** Instance type; not used for serverless. @default 'ml.inf2.xlarge' for inf2, 'ml.g5.xlarge' for gpu, 'ml.m5.large' for cpu */
-  instanceType: instanceType('inference').optional(),
-  /**
-   * How a version is compiled for Inferentia2 (inf2 only). `neuronx`: the Neuron serving
-   * container traces the trained TorchScript model with torch-neuronx (`torch_neuronx.trace`)
-   * when it loads it, so the pipeline compiles nothing. `neo`: the pipeline runs a SageMaker Neo
-   * compilation job, which compiles only the framework versions and regions in
-   * lib/config/service-limits.ts (NEO_ML_INF2).
-   * @default 'neuronx' for inf2
-   */
-  compiler: z.enum(['neuronx', 'neo']).optional(),
-  /** @default 1 */
-  initialInstanceCount: z.number().int().min(1).max(100).default(1),
+  target: z
+    .enum(['inf2', 'gpu', 'cpu', 'serverless'])
+    .default('inf2')
+    .describe('Where the endpoint runs; inf2 needs PyTorch or TensorFlow (what torch-neuronx, tensorflow-neuronx and SageMaker Neo compile).'),
+  image: ecrImageUri.optional().meta({ description: 'Inference image (e.g. the Neuron DLC for inf2).', defaultText: 'the training image' }),
+  instanceType: instanceType('inference')
+    .optional()
+    .meta({ description: 'Instance type of the endpoint; must match the target, and is not allowed for serverless.', defaultText: 'ml.inf2.xlarge for inf2, ml.g5.xlarge for gpu, ml.m5.large for cpu' }),
+  compiler: z.enum(['neuronx', 'neo']).optional().meta({
+    description:
+      'How a version is compiled for Inferentia2 (inf2 only). neuronx: the Neuron serving container traces the trained TorchScript model with torch-neuronx when it loads it, so the pipeline compiles nothing. neo: the pipeline runs a SageMaker Neo compilation job, which compiles only the framework versions and regions in lib/config/service-limits.ts (NEO_ML_INF2); others are an error at synth.',
+    defaultText: 'neuronx for inf2',
+  }),
+  initialInstanceCount: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(1)
+    .describe('Instances when the endpoint is created; must lie within autoscaling min..max. AWS recommends several instances, spread over Availability Zones, for each production endpoint.'),
   autoscaling: z
     .strictObject({
-      /** @default 1 */
-      minInstances: z.number().int().min(0).max(100).default(1),
-      /** @default 2 */
-      maxInstances: z.number().int().min(1).max(100).default(2),
-      /** @default 100 */
-      targetInvocationsPerInstance: z.number().int().min(1).default(100),
+      minInstances: z.number().int().min(0).max(100).default(1).describe('At least 1: an instance endpoint cannot scale to zero (use serverless). Canary and linear need 2 or more.'),
+      maxInstances: z.number().int().min(1).max(100).default(2).describe('Upper bound of target tracking.'),
+      targetInvocationsPerInstance: z.number().int().min(1).default(100).describe('Target of SageMakerVariantInvocationsPerInstance target tracking.'),
     })
-    .prefault({}),
-  /** Serverless settings; required when target is serverless. */
+    .prefault({})
+    .describe('Target tracking autoscaling of instance endpoints.'),
   serverless: z
     .strictObject({
-      memorySizeMb: z.union(SERVERLESS_MEMORY.map((m) => z.literal(m)), { message: `must be one of ${SERVERLESS_MEMORY.join(', ')}` }),
-      maxConcurrency: z.number().int().min(1).max(200),
+      memorySizeMb: z.union(SERVERLESS_MEMORY.map((m) => z.literal(m)), { message: `must be one of ${SERVERLESS_MEMORY.join(', ')}` }).describe('Memory of the serverless endpoint, MB.'),
+      maxConcurrency: z.number().int().min(1).max(200).describe('Concurrent invocations the serverless endpoint serves.'),
     })
-    .optional(),
-  /** Percentage of requests captured for drift checks. @default 20 */
-  dataCaptureSamplingPercent: z.number().int().min(0).max(100).default(20),
-  /** Payload format of the endpoint. @default 'text/csv' */
-  contentType: z.enum(['text/csv', 'application/json']).default('text/csv'),
-  /**
-   * How a new version replaces the one in service (SageMaker blue/green deployment). A canary or
-   * linear step is at most half the variant's instances, so both need a fleet of two or more.
-   * @default 'canary' for instance endpoints whose every fleet size (autoscaling.minInstances up) allows one, else 'all-at-once'; 'all-at-once' for serverless (which has no guardrails)
-   */
-  strategy: z.enum(['canary', 'linear', 'all-at-once']).optional(),
-  /** Traffic shifting and baking of the deployment guardrails. */
+    .optional()
+    .meta({ description: 'Serverless settings; required when target is serverless, refused otherwise.', defaultText: 'required for serverless' }),
+  dataCaptureSamplingPercent: z.number().int().min(0).max(100).default(20).describe('Share of requests captured for drift checks, in percent.'),
+  contentType: z.enum(['text/csv', 'application/json']).default('text/csv').describe('Payload format of the endpoint.'),
+  strategy: z.enum(['canary', 'linear', 'all-at-once']).optional().meta({
+    description:
+      "How a new version replaces the one in service (SageMaker blue/green deployment). A canary is at most half the variant's instances and a linear step 10 to 50 % of them, at least one instance either way, and the new fleet starts at the count autoscaling reached: so canary and linear are an error at synth unless every size from autoscaling.minInstances to maxInstances allows them. Serverless has no guardrails: only all-at-once.",
+    defaultText: 'canary where every fleet size allows one, else all-at-once; all-at-once for serverless',
+  }),
   deployment: z
     .strictObject({
-      /** Share of the new fleet's capacity that takes traffic first. SageMaker allows at most 50 %. @default 10 */
-      canaryPercent: z.number().int().min(1).max(50, 'must be at most 50: SageMaker caps the canary at half the fleet').default(10),
-      /** Share shifted per step of a linear deployment. SageMaker allows 10 to 50 %. @default 20 */
-      linearStepPercent: z.number().int().min(10, 'must be at least 10 (SageMaker allows 10 to 50)').max(50, 'must be at most 50 (SageMaker allows 10 to 50)').default(20),
-      /** Bake time after each traffic step; the alarms are watched meanwhile. At most 60 (SageMaker's 3600 s). @default 10 */
-      bakeMinutes: z.number().int().min(0).max(60, "must be at most 60: SageMaker's WaitIntervalInSeconds is at most 3600").default(10),
-      /** The old fleet is kept this long after the last step, for a fast rollback. @default 5 */
-      terminationWaitMinutes: z.number().int().min(0).max(60).default(5),
-      /** The deploy workflow gives up waiting for InService after this long. @default 90 */
-      timeoutMinutes: z.number().int().min(15).max(480).default(90),
+      canaryPercent: z.number().int().min(1).max(50, 'must be at most 50: SageMaker caps the canary at half the fleet').default(10).describe('Share of the new fleet\'s capacity that takes traffic first; SageMaker allows at most 50 %.'),
+      linearStepPercent: z
+        .number()
+        .int()
+        .min(10, 'must be at least 10 (SageMaker allows 10 to 50)')
+        .max(50, 'must be at most 50 (SageMaker allows 10 to 50)')
+        .default(20)
+        .describe('Share shifted per step of a linear deployment; SageMaker allows 10 to 50 %.'),
+      bakeMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(60, "must be at most 60: SageMaker's WaitIntervalInSeconds is at most 3600")
+        .default(10)
+        .describe('Bake time after each traffic step, while the alarms are watched; at most 60 (SageMaker\'s 3600 s).'),
+      terminationWaitMinutes: z.number().int().min(0).max(60).default(5).describe('The old fleet is kept this long after the last step, for a fast rollback.'),
+      timeoutMinutes: z.number().int().min(15).max(480).default(90).describe('The deploy workflow gives up waiting for InService after this long.'),
     })
-    .prefault({}),
-  /** Thresholds of the endpoint's alarms (they also drive rollback). */
+    .prefault({})
+    .describe('Traffic shifting and baking of the deployment guardrails.'),
   alarms: z
     .strictObject({
-      /** ModelLatency p99 above this many milliseconds. @default 500 */
-      latencyP99Ms: z.number().positive().default(500),
-      /** Share of invocations answered 5xx, in percent. @default 1 */
-      errorRatePercent: z.number().positive().max(100).default(1),
-      /** InvocationModelErrors per minute. @default 5 */
-      modelErrorsPerMinute: z.number().int().min(1).default(5),
-      /** Consecutive breaching minutes before an alarm fires. @default 3 */
-      evaluationMinutes: z.number().int().min(1).max(60).default(3),
+      latencyP99Ms: z.number().positive().default(500).describe('ModelLatency p99 above this many milliseconds raises the latency alarm.'),
+      errorRatePercent: z.number().positive().max(100).default(1).describe('Share of invocations answered 5xx, in percent, that raises the 5xx alarm.'),
+      modelErrorsPerMinute: z.number().int().min(1).default(5).describe('InvocationModelErrors per minute that raise the model-error alarm.'),
+      evaluationMinutes: z.number().int().min(1).max(60).default(3).describe('Consecutive breaching minutes before an alarm fires.'),
     })
-    .prefault({}),
-  /** Run the model's containers without network access. @default false */
-  networkIsolation: z.boolean().default(false),
-  /** Deploy a version as soon as it is approved. @default false */
-  autoDeploy: z.boolean().default(false),
+    .prefault({})
+    .describe('Thresholds of the endpoint\'s alarms; they also drive automatic rollback.'),
+  networkIsolation: z.boolean().default(false).describe('Run the serving containers without network access.'),
+  autoDeploy: z.boolean().default(false).describe('The training pipeline starts the deploy workflow once a version is approved.'),
 });
 
 const driftSchema = z.strictObject({
-  /** @default 'rate(15 minutes)' */
-  schedule: schedule.default('rate(15 minutes)'),
-  /** @default 0.2 */
-  psiThreshold: z.number().positive().default(0.2),
-  /** @default 0.1 */
-  ksThreshold: z.number().positive().max(1).default(0.1),
-  /**
-   * Minutes of captured traffic each check compares with the baseline. Windows never overlap and
-   * leave no gap when this equals the schedule's period.
-   * @default the period of a rate(...) schedule; required with a cron schedule
-   */
-  windowMinutes: z.number().int().min(15).max(1440).multipleOf(15, 'must be a multiple of 15: windows end on a quarter hour').optional(),
-  /** Windows in a row that must drift before retraining is triggered. @default 2 */
-  consecutiveWindows: z.number().int().min(1).max(96).default(2),
-  /** @default true */
-  retrainOnDrift: z.boolean().default(true),
+  schedule: schedule.default('rate(15 minutes)').describe('When the drift check runs (EventBridge Scheduler expression).'),
+  psiThreshold: z.number().positive().default(0.2).describe('A feature drifts when its PSI exceeds this.'),
+  ksThreshold: z.number().positive().max(1).default(0.1).describe('A numeric feature also drifts when its KS exceeds this (comparable with SageMaker Model Monitor\'s 0.1).'),
+  windowMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(1440)
+    .multipleOf(15, 'must be a multiple of 15: windows end on a quarter hour')
+    .optional()
+    .meta({
+      description: 'Minutes of captured traffic each check compares with the baseline, a multiple of 15. Windows never overlap and leave no gap when this equals the schedule\'s period.',
+      defaultText: 'the period of a rate(...) schedule; required with a cron schedule',
+    }),
+  consecutiveWindows: z.number().int().min(1).max(96).default(2).describe('Windows in a row that must drift before a DriftDetected event (and retraining).'),
+  retrainOnDrift: z.boolean().default(true).describe('A DriftDetected event starts the training pipeline.'),
 });
 
 const DEFAULT_SERVING_INSTANCE = { inf2: 'ml.inf2.xlarge', gpu: 'ml.g5.xlarge', cpu: 'ml.m5.large' } as const;
@@ -292,42 +292,36 @@ export function compilesWithNeo(model: Pick<ModelConfig, 'serving'>): boolean {
 
 export const modelSchema = z
   .strictObject({
-    name: kebabName(32),
-    description: z.string().max(256).optional(),
-    /** Team that owns the model; its resources carry this team's tag. */
-    ownerTeam: tagValue,
-    framework: z.strictObject({
-      name: z.enum(['pytorch', 'tensorflow', 'xgboost', 'sklearn']),
-      version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a version like 2.5 or 2.5.1'),
-    }),
-    /** Online features joined by the client for entity ids. @default - callers pass features */
-    features: featureGroupSchema.optional(),
-    preprocessing: preprocessingSchema,
-    training: trainingSchema,
-    gate: gateSchema,
-    serving: servingSchema.prefault({}),
-    drift: driftSchema.prefault({}),
-    /** What the cost estimate assumes for this model (`gantry cost report`): the expected traffic and training. */
+    name: kebabName(32).describe(
+      "Model name, unique in the stage; with the stage name at most 38 characters together (SageMaker's 63-character names: gantry-<stage>-<model>-v<version>-<id>). Never another model's name plus -… (churn and churn-eu): IAM grants each model gantry-<stage>-<model>-*.",
+    ),
+    description: z.string().max(256).optional().meta({ description: 'What the model does, for people.', defaultText: 'none' }),
+    ownerTeam: tagValue.describe("Team that owns the model; its resources carry this team's Team tag."),
+    framework: z
+      .strictObject({
+        name: z.enum(['pytorch', 'tensorflow', 'xgboost', 'sklearn']).describe('Framework of the training and serving code.'),
+        version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a version like 2.5 or 2.5.1').describe('Framework version, like 2.5 or 2.5.1.'),
+      })
+      .describe('The ML framework.'),
+    features: featureGroupSchema.optional().meta({ description: 'Online features the client joins for entity ids.', defaultText: 'none: callers pass features' }),
+    preprocessing: preprocessingSchema.describe('The SageMaker Processing job of the training pipeline.'),
+    training: trainingSchema.describe('The SageMaker training job of the training pipeline.'),
+    gate: gateSchema.describe('The quality gate a new version must pass against production.'),
+    serving: servingSchema.prefault({}).describe('The SageMaker endpoint and its deployments.'),
+    drift: driftSchema.prefault({}).describe('The drift monitor (docs/drift.md).'),
     usage: z
       .strictObject({
-        /** Predictions a month. @default 100000 */
-        invocationsPerMonth: z.number().int().min(0).default(100_000),
-        /** Request plus response size, KB (data capture storage, serverless data processing). @default 2 */
-        payloadKb: z.number().positive().default(2),
-        /** Mean duration of a serverless invocation, ms. @default 100 */
-        serverlessDurationMs: z.number().positive().default(100),
-        /** Training runs a month. @default 4 */
-        trainingRunsPerMonth: z.number().min(0).default(4),
-        /** Billable hours of one training run (per instance). @default 1 */
-        trainingHoursPerRun: z.number().positive().default(1),
-        /** What managed spot saves on training, in percent (AWS quotes up to 90 %). @default 70 */
-        spotDiscountPercent: z.number().min(0).max(90).default(70),
-        /** Billable hours of one preprocessing job. @default 0.25 */
-        processingHoursPerRun: z.number().min(0).default(0.25),
-        /** Duration of one drift check, seconds. @default 20 */
-        driftCheckSeconds: z.number().positive().default(20),
+        invocationsPerMonth: z.number().int().min(0).default(100_000).describe('Predictions a month.'),
+        payloadKb: z.number().positive().default(2).describe('Request plus response size, KB (data capture storage, serverless data processing).'),
+        serverlessDurationMs: z.number().positive().default(100).describe('Mean duration of a serverless invocation, ms.'),
+        trainingRunsPerMonth: z.number().min(0).default(4).describe('Training runs a month.'),
+        trainingHoursPerRun: z.number().positive().default(1).describe('Billable hours of one training run (per instance).'),
+        spotDiscountPercent: z.number().min(0).max(90).default(70).describe('What managed spot saves on training, in percent (AWS quotes up to 90 %).'),
+        processingHoursPerRun: z.number().min(0).default(0.25).describe('Billable hours of one preprocessing job.'),
+        driftCheckSeconds: z.number().positive().default(20).describe('Duration of one drift check, seconds.'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('What the cost estimate assumes for this model (gantry cost report): the expected traffic and training.'),
   })
   .superRefine((m, ctx) => {
     const t = m.training;
@@ -479,81 +473,78 @@ const DERIVED_NAMES: ReadonlyArray<{ readonly what: string; readonly fixedLength
 
 export const stageSchema = z
   .strictObject({
-    /** Stage name, used in stack names and SSM paths. */
-    name: kebabName(16),
-    /** AWS account id. @default - environment-agnostic (synthesizes without an account) */
-    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
-    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'must be an AWS region like us-east-1'),
-    /** The four cost-allocation tags on every resource. */
-    tags: z.strictObject({ costCenter: tagValue, team: tagValue, project: tagValue, environment: tagValue }),
-    /** What happens to stateful resources (buckets, tables, key) when the stack is deleted. */
-    removalPolicy: z.enum(['retain', 'destroy']),
-    /** Budgets and cost alerts (the governance stack). */
-    budgets: z.strictObject({
-      monthlyLimitUsd: positiveUsd,
-      /** Monthly limit per team tag value. @default {} */
-      teamMonthlyLimitsUsd: z.record(tagValue, positiveUsd).default({}),
-      /** Cost anomaly alert threshold. @default 100 */
-      anomalyThresholdUsd: positiveUsd.default(100),
-      /** Emails subscribed to budget and anomaly alerts. @default [] */
-      subscriberEmails: z.array(z.email({ message: 'must be an email address' })).default([]),
-      /**
-       * The stage deploys to the organization's payer (management) account: the deploy activates
-       * the five cost-allocation tags there. Elsewhere, activation is a one-time step in the payer
-       * account (the synth summary prints it). @default false
-       */
-      payerAccount: z.boolean().default(false),
-    }),
-    /** What the cost estimate assumes for the stage's shared resources (`gantry cost report`). */
+    name: kebabName(16).describe(
+      "Stage name, used in stack names (gantry-<name>-data) and SSM paths. Never another stage's name plus -… when the two may share an account: IAM grants gantry-<stage>-*.",
+    ),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional()
+      .meta({ description: 'The AWS account the stage deploys to.', defaultText: 'environment-agnostic: the account of the deploying credentials' }),
+    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'must be an AWS region like us-east-1').describe('The AWS region, like us-east-1.'),
+    tags: z
+      .strictObject({
+        costCenter: tagValue.describe('CostCenter tag value.'),
+        team: tagValue.describe("Team tag value (a model's ownerTeam replaces it on the model's resources)."),
+        project: tagValue.describe('Project tag value.'),
+        environment: tagValue.describe('Environment tag value; one starting with prod requires removalPolicy retain.'),
+      })
+      .describe('The cost-allocation tags on every resource of the stage.'),
+    removalPolicy: z.enum(['retain', 'destroy']).describe('What happens to the buckets, tables and key when a stack is deleted; retain for production.'),
+    budgets: z
+      .strictObject({
+        monthlyLimitUsd: positiveUsd.describe('Monthly budget of the stage, USD.'),
+        teamMonthlyLimitsUsd: z.record(tagValue, positiveUsd).default({}).describe('Monthly budget per Team tag value: { team: usd }.'),
+        anomalyThresholdUsd: positiveUsd.default(100).describe('Total impact, USD, from which a cost anomaly alerts.'),
+        subscriberEmails: z.array(z.email({ message: 'must be an email address' })).default([]).describe('Emails subscribed to budget and anomaly alerts.'),
+        payerAccount: z
+          .boolean()
+          .default(false)
+          .describe(
+            "The stage deploys to the organization's payer (management) account: the deploy activates the five cost-allocation tags there. Elsewhere, activation is a one-time step in the payer account (npm start prints it).",
+          ),
+      })
+      .describe('Budgets and cost alerts (the governance stack).'),
     usage: z
       .strictObject({
-        /** Data held in the lake (all zones), GB. @default 50 */
-        dataLakeGb: z.number().min(0).default(50),
-        /** Data through the NAT gateways a month, GB (only with a VPC). @default 20 */
-        natGbPerMonth: z.number().min(0).default(20),
-        /** Log data ingested a month (functions and workflows), GB. @default 1 */
-        logsGbPerMonth: z.number().min(0).default(1),
+        dataLakeGb: z.number().min(0).default(50).describe('Data held in the lake (all zones), GB.'),
+        natGbPerMonth: z.number().min(0).default(20).describe('Data through the NAT gateways a month, GB (only with a VPC).'),
+        logsGbPerMonth: z.number().min(0).default(1).describe('Log data ingested a month (functions and workflows), GB.'),
       })
-      .prefault({}),
-    /**
-     * Days CloudWatch Logs keeps the stage's log groups (functions, workflows, flow logs): one of
-     * the values CloudWatch Logs accepts. Control Tower's CT.CLOUDWATCH.PR.2 requires at least 365.
-     * @default 365
-     */
+      .prefault({})
+      .describe("What the cost estimate assumes for the stage's shared resources (gantry cost report)."),
     logRetentionDays: z
       .number()
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { message: `must be one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION.url}): ${LOG_RETENTION_DAYS.join(', ')}` })
-      .default(365),
-    /** A VPC for SageMaker jobs and endpoints. @default - no VPC */
+      .default(365)
+      .describe(
+        `Days CloudWatch Logs keeps the stage's log groups (functions, workflows, flow logs): one of ${LOG_RETENTION_DAYS.join(', ')}. Control Tower's CT.CLOUDWATCH.PR.2 requires at least 365.`,
+      ),
     vpc: z
       .strictObject({
-        /** @default '10.40.0.0/16' */
-        cidr: cidr.default('10.40.0.0/16'),
-        /** @default 2 */
-        maxAzs: z.number().int().min(2).max(3).default(2),
-        /** @default 1 */
-        natGateways: z.number().int().min(0).max(3).default(1),
-        /** Interface endpoints (SageMaker, ECR, STS, Logs) so jobs reach AWS without the internet. @default true */
-        interfaceEndpoints: z.boolean().default(true),
+        cidr: cidr.default('10.40.0.0/16').describe('IPv4 CIDR block of the VPC, /16 to /24.'),
+        maxAzs: z.number().int().min(2).max(3).default(2).describe('Availability Zones the subnets span.'),
+        natGateways: z.number().int().min(0).max(3).default(1).describe('NAT gateways; 0 gives isolated private subnets.'),
+        interfaceEndpoints: z.boolean().default(true).describe('Interface endpoints (SageMaker, ECR, STS, Logs) so jobs reach AWS without the internet.'),
       })
-      .optional(),
-    /** Data lake tiering and retention. */
+      .optional()
+      .meta({ description: 'A network stack for the SageMaker jobs and the functions.', defaultText: 'no VPC' }),
     lake: z
       .strictObject({
-        /** Objects above this size move to Intelligent-Tiering. @default 131072 (128 KiB, below which tiering is not worth its monitoring fee) */
-        tieringMinObjectSizeBytes: z.number().int().min(0).default(128 * 1024),
-        /** @default 30 */
-        noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).default(30),
-        /** @default 7 */
-        abortIncompleteUploadDays: z.number().int().min(1).max(365).default(7),
-        /** @default 365 */
-        accessLogRetentionDays: z.number().int().min(1).max(3650).default(365),
+        tieringMinObjectSizeBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(128 * 1024)
+          .describe('Objects above this size move to Intelligent-Tiering (below 128 KiB tiering is not worth its monitoring fee).'),
+        noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).default(30).describe('Old object versions expire after this many days.'),
+        abortIncompleteUploadDays: z.number().int().min(1).max(365).default(7).describe('Incomplete multipart uploads are aborted after this many days.'),
+        accessLogRetentionDays: z.number().int().min(1).max(3650).default(365).describe('S3 server access logs are kept this many days.'),
       })
-      .prefault({}),
-    /** Feature groups of the feature store. @default [] */
-    featureGroups: z.array(featureGroupDefinitionSchema).default([]),
-    /** @default [] */
-    models: z.array(modelSchema).default([]),
+      .prefault({})
+      .describe('Data lake tiering and retention.'),
+    featureGroups: z.array(featureGroupDefinitionSchema).default([]).describe('Feature groups of the feature store.'),
+    models: z.array(modelSchema).default([]).meta({ description: 'Model definitions (the model definition table).', defaultText: 'no models' }),
   })
   .superRefine((stage, ctx) => {
     const groups = new Map(stage.featureGroups.map((g) => [g.name, g]));
