@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   athenaPointInTimeSql,
+  latestLabelTime,
   pointInTimeJoin,
   PointInTimeError,
   UnsafeIdentifierError,
@@ -125,24 +126,37 @@ describe('pointInTimeJoin', () => {
     ]);
   });
 
-  it.each([
-    ['a label time without a zone', [{ entityId: 'a', labelTime: '2024-01-02T00:00:00' }], /label 0 labelTime has no time zone/],
-    ['a label column named like a feature', [{ entityId: 'a', labelTime: t(2), spend: 1 }], /label 0 column "spend"/],
-  ])('throws on %s', (_, labels, message) => {
-    expect(() => pointInTimeJoin(labels, [activity([])])).toThrow(message);
+  it.each<[string, Label[], OfflineRow[], string]>([
+    ['a label time without a zone', [{ entityId: 'a', labelTime: t(1) }, { entityId: 'a', labelTime: '2024-01-02T00:00:00' }], [], 'label 1 labelTime has no time zone (add Z or an offset): "2024-01-02T00:00:00"'],
+    ['a label time that is not a string', [{ entityId: 'a', labelTime: 5 as unknown as string }], [], 'label 0 labelTime must be an ISO-8601 string, got 5'],
+    ['a label column named like a feature', [{ entityId: 'a', labelTime: t(2), spend: 1 }], [], 'label 0 column "spend" has the name of a feature column'],
+    ['a row event time without a zone', [{ entityId: 'a', labelTime: t(2) }], [row('a', '2024-01-01T00:00:00', t(1), {})], 'group "customer-activity" row of "a" eventTime has no time zone (add Z or an offset): "2024-01-01T00:00:00"'],
+    ['a row write time without a zone', [{ entityId: 'a', labelTime: t(2) }], [row('a', t(1), '2024-01-01T00:00:00', {})], 'group "customer-activity" row of "a" writeTime has no time zone (add Z or an offset): "2024-01-01T00:00:00"'],
+  ])('throws PointInTimeError on %s', (_, labels, rows, message) => {
+    expect(() => pointInTimeJoin(labels, [activity(rows)])).toThrow(expect.objectContaining({ name: 'PointInTimeError', message }));
   });
 
-  it('scales as (L + R) log R: 100k labels against 100k rows of one entity in seconds, not the hours of L x R', () => {
-    // One entity is the worst case for a scan per label: 1e10 comparisons.
-    const base = Date.UTC(2024, 0, 1);
-    const rows = Array.from({ length: 100_000 }, (_, i) => row('e', new Date(base + i * 1000).toISOString(), t(1), { spend: i }));
-    const labels: Label[] = Array.from({ length: 100_000 }, (_, i) => ({ entityId: 'e', labelTime: new Date(base + i * 1000 + 500).toISOString() }));
-    const started = performance.now();
-    const result = pointInTimeJoin(labels, [activity(rows.reverse())]);
-    const elapsed = performance.now() - started;
-    expect(result.rows[54_321]).toMatchObject({ spend: 54_321 });
-    expect(result.missing).toEqual([]);
-    expect(elapsed).toBeLessThan(10_000);
+  it('throws when two groups map to the same prefixed column', () => {
+    const groups = [
+      { group: 'a-b', features: ['x'], rows: [] },
+      { group: 'a_b', features: ['x'], rows: [] },
+    ];
+    expect(() => pointInTimeJoin([{ entityId: 'a', labelTime: t(1) }], groups, { prefixGroups: true })).toThrow(
+      expect.objectContaining({ name: 'PointInTimeError', message: 'feature column "a_b__x" comes from both "a-b" and "a_b"' }),
+    );
+  });
+});
+
+describe('latestLabelTime', () => {
+  it('is the latest label time as an instant, whatever the offsets and order', () => {
+    expect(latestLabelTime([{ entityId: 'a', labelTime: t(2) }, { entityId: 'b', labelTime: '2024-01-03T01:00:00+02:00' }, { entityId: 'c', labelTime: t(1) }])).toEqual(new Date(Date.UTC(2024, 0, 2, 23)));
+  });
+
+  it.each<[string, Label[], string]>([
+    ['no labels', [], 'no labels'],
+    ['a label time without a zone', [{ entityId: 'a', labelTime: t(1) }, { entityId: 'b', labelTime: '2024-01-02T00:00:00' }], 'label 1 labelTime has no time zone (add Z or an offset): "2024-01-02T00:00:00"'],
+  ])('throws PointInTimeError for %s', (_, labels, message) => {
+    expect(() => latestLabelTime(labels)).toThrow(expect.objectContaining({ name: 'PointInTimeError', message }));
   });
 });
 
@@ -157,45 +171,92 @@ describe('athenaPointInTimeSql', () => {
     ],
   };
 
-  it('ranks each group per label by event time, then write time, and left-joins the best row', () => {
-    const sql = athenaPointInTimeSql({ ...input, timeColumns: 'timestamp' });
-    expect(sql).toContain('FROM "gantry_dev_features"."churn_labels"');
-    expect(sql).toContain('JOIN "gantry_dev_features"."customer_activity" f');
-    expect(sql).toContain('JOIN "gantry_dev_features"."support_v2" f');
-    expect(sql.match(/ROW_NUMBER\(\) OVER \(PARTITION BY l\.entity_id, l\.label_time ORDER BY f\.event_time DESC, f\.write_time DESC\) AS rn/g)).toHaveLength(2);
-    expect(sql.match(/ON f\.entity_id = l\.entity_id AND f\.event_time <= l\.label_time/g)).toHaveLength(2);
-    expect(sql.match(/AND f\.event_date <= date_format\(l\.label_time, '%Y-%m-%d'\)/g)).toHaveLength(2);
-    expect(sql).toContain('LEFT JOIN g0 ON g0.entity_id = l.entity_id AND g0.label_time = l.label_time AND g0.rn = 1');
-    expect(sql).toContain('LEFT JOIN g1 ON g1.entity_id = l.entity_id AND g1.label_time = l.label_time AND g1.rn = 1');
-    expect(sql).toContain('l."churned"');
-    expect(sql).toContain('g0."monthly_spend" AS "monthly_spend"');
-    expect(sql).toContain('g1."tickets_30d" AS "tickets_30d"');
-    // Inner joins inside the CTEs (rows must match), left joins outside (labels must survive).
-    expect(sql.match(/LEFT JOIN/g)).toHaveLength(2);
-    expect(sql.match(/^  JOIN /gm)).toHaveLength(2);
+  // Reviewed: each CTE inner-joins a group's rows at or before the label time (the event_date
+  // bound only prunes partitions) and ranks them newest event, then newest write, first; the
+  // final SELECT left-joins rank 1 so a label without features survives with nulls.
+  it('generates the reviewed as-of join for ISO-8601 string time columns, the default of the Glue tables', () => {
+    expect(athenaPointInTimeSql(input)).toBe(`WITH labels AS (
+  SELECT entity_id, label_time, "churned"
+  FROM "gantry_dev_features"."churn_labels"
+),
+g0 AS (
+  SELECT l.entity_id,
+    l.label_time,
+    f."tenure_months",
+    f."monthly_spend",
+    ROW_NUMBER() OVER (PARTITION BY l.entity_id, l.label_time ORDER BY from_iso8601_timestamp(f.event_time) DESC, from_iso8601_timestamp(f.write_time) DESC) AS rn
+  FROM labels l
+  JOIN "gantry_dev_features"."customer_activity" f
+    ON f.entity_id = l.entity_id AND from_iso8601_timestamp(f.event_time) <= l.label_time
+    AND f.event_date <= date_format(l.label_time, '%Y-%m-%d')
+),
+g1 AS (
+  SELECT l.entity_id,
+    l.label_time,
+    f."tickets_30d",
+    ROW_NUMBER() OVER (PARTITION BY l.entity_id, l.label_time ORDER BY from_iso8601_timestamp(f.event_time) DESC, from_iso8601_timestamp(f.write_time) DESC) AS rn
+  FROM labels l
+  JOIN "gantry_dev_features"."support_v2" f
+    ON f.entity_id = l.entity_id AND from_iso8601_timestamp(f.event_time) <= l.label_time
+    AND f.event_date <= date_format(l.label_time, '%Y-%m-%d')
+)
+SELECT l.entity_id,
+  l.label_time,
+  l."churned",
+  g0."tenure_months" AS "tenure_months",
+  g0."monthly_spend" AS "monthly_spend",
+  g1."tickets_30d" AS "tickets_30d"
+FROM labels l
+LEFT JOIN g0 ON g0.entity_id = l.entity_id AND g0.label_time = l.label_time AND g0.rn = 1
+LEFT JOIN g1 ON g1.entity_id = l.entity_id AND g1.label_time = l.label_time AND g1.rn = 1
+`);
   });
 
-  it('parses ISO-8601 string time columns by default, as the Glue tables declare them', () => {
-    const sql = athenaPointInTimeSql(input);
-    expect(sql).toContain('ORDER BY from_iso8601_timestamp(f.event_time) DESC, from_iso8601_timestamp(f.write_time) DESC) AS rn');
-    expect(sql).toContain('ON f.entity_id = l.entity_id AND from_iso8601_timestamp(f.event_time) <= l.label_time');
-    expect(sql).toContain("AND f.event_date <= date_format(l.label_time, '%Y-%m-%d')");
-    expect(sql).not.toMatch(/[^(]f\.event_time <=/);
-  });
-
-  it('prefixes columns with the group when asked', () => {
-    const sql = athenaPointInTimeSql({ ...input, prefixGroups: true });
-    expect(sql).toContain('g0."tenure_months" AS "customer_activity__tenure_months"');
+  it('compares timestamp time columns directly, and prefixes output columns with the group when asked', () => {
+    expect(athenaPointInTimeSql({ database: 'db', labelsTable: 'labels', groups: [{ group: 'customer-activity', features: ['spend'] }], timeColumns: 'timestamp', prefixGroups: true })).toBe(`WITH labels AS (
+  SELECT entity_id, label_time
+  FROM "db"."labels"
+),
+g0 AS (
+  SELECT l.entity_id,
+    l.label_time,
+    f."spend",
+    ROW_NUMBER() OVER (PARTITION BY l.entity_id, l.label_time ORDER BY f.event_time DESC, f.write_time DESC) AS rn
+  FROM labels l
+  JOIN "db"."customer_activity" f
+    ON f.entity_id = l.entity_id AND f.event_time <= l.label_time
+    AND f.event_date <= date_format(l.label_time, '%Y-%m-%d')
+)
+SELECT l.entity_id,
+  l.label_time,
+  g0."spend" AS "customer_activity__spend"
+FROM labels l
+LEFT JOIN g0 ON g0.entity_id = l.entity_id AND g0.label_time = l.label_time AND g0.rn = 1
+`);
   });
 
   it.each([
-    ['a database with a quote', { ...input, database: 'x"; DROP TABLE y; --' }],
-    ['an upper-case labels table', { ...input, labelsTable: 'Labels' }],
-    ['a feature with a space', { ...input, groups: [{ group: 'support', features: ['tickets 30d'] }] }],
-    ['a label column with a dot', { ...input, labelColumns: ['a.b'] }],
-    ['a group that is not kebab-case', { ...input, groups: [{ group: "x' OR 1=1", features: ['a'] }] }],
-    ['a table with a hyphen', { ...input, groups: [{ group: 'support', table: 'support-v2', features: ['a'] }] }],
-  ])('throws UnsafeIdentifierError for %s', (_, bad) => {
+    ['no feature group', { ...input, groups: [] }, 'at least one feature group is needed'],
+    ['entity_id as a label column', { ...input, labelColumns: ['entity_id'] }, 'label column "entity_id" is always included'],
+    ['label_time as a label column', { ...input, labelColumns: ['label_time'] }, 'label column "label_time" is always included'],
+    ['a label column named like a feature column', { ...input, labelColumns: ['tickets_30d'] }, 'label column "tickets_30d" has the name of a feature column'],
+  ])('throws PointInTimeError for %s', (_, bad, message) => {
+    expect(() => athenaPointInTimeSql(bad)).toThrow(expect.objectContaining({ name: 'PointInTimeError', message }));
+  });
+
+  const notIdentifier = (what: string, name: string) => `${what} ${JSON.stringify(name)} is not an identifier matching /^[a-z_][a-z0-9_]*$/`;
+  it.each([
+    ['a database with a quote', { ...input, database: 'x"; DROP TABLE y; --' }, notIdentifier('database', 'x"; DROP TABLE y; --')],
+    ['an upper-case labels table', { ...input, labelsTable: 'Labels' }, notIdentifier('labels table', 'Labels')],
+    ['a feature with a space', { ...input, groups: [{ group: 'support', features: ['tickets 30d'] }] }, notIdentifier('feature of group "support"', 'tickets 30d')],
+    ['a label column with a dot', { ...input, labelColumns: ['a.b'] }, notIdentifier('label column', 'a.b')],
+    ['a group that is not kebab-case', { ...input, groups: [{ group: "x' OR 1=1", features: ['a'] }] }, `feature group "x' OR 1=1" is not a kebab-case group name`],
+    ['an upper-case group, even with a valid table', { ...input, groups: [{ group: 'Support', table: 'support_v2', features: ['a'] }] }, 'feature group "Support" is not a kebab-case group name'],
+    ['a group with a trailing quote, even with a valid table', { ...input, groups: [{ group: "support'", table: 'support_v2', features: ['a'] }] }, `feature group "support'" is not a kebab-case group name`],
+    ['a group with a leading hyphen, even with a valid table', { ...input, groups: [{ group: '-support', table: 'support_v2', features: ['a'] }] }, 'feature group "-support" is not a kebab-case group name'],
+    ['a table with a hyphen', { ...input, groups: [{ group: 'support', table: 'support-v2', features: ['a'] }] }, notIdentifier('table of group "support"', 'support-v2')],
+  ])('throws UnsafeIdentifierError for %s', (_, bad, message) => {
+    expect(() => athenaPointInTimeSql(bad)).toThrow(expect.objectContaining({ name: 'UnsafeIdentifierError', message }));
     expect(() => athenaPointInTimeSql(bad)).toThrow(UnsafeIdentifierError);
   });
 

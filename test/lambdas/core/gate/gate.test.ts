@@ -136,3 +136,18 @@ describe('the parts of the gate', () => {
     expect(compareWithProduction(candidate, { ...maximize, direction }, v3({ auc: 0.78 })).passed).toBe(passed);
   });
 });
+
+describe('rounding at the bounds', () => {
+  // Metrics pass through JSON and averages: a value off by a relative billionth still meets its bound.
+  it.each<[string, number, { min?: number; max?: number }, boolean]>([
+    ['a value a billionth under a tiny minimum', 0, { min: 1e-9 }, true],
+    ['a value a hundred-millionth under a tiny minimum', 0, { min: 1e-8 }, false],
+    ['a large value a relative ten-billionth under its minimum', 1000 - 1e-7, { min: 1000 }, true],
+    ['a large value a relative hundred-millionth under its minimum', 1000 - 1e-4, { min: 1000 }, false],
+    ['a large value a relative ten-billionth over its maximum', 1000 + 1e-7, { max: 1000 }, true],
+    ['a large value a relative hundred-millionth over its maximum', 1000 + 1e-4, { max: 1000 }, false],
+  ])('%s: passes %s', (_, value, bound, passed) => {
+    expect(checkThresholds({ m: value }, { primaryMetric: 'm', direction: 'maximize', tolerance: 0, thresholds: { m: bound } }).map((f) => f.passed)).toEqual([passed]);
+  });
+});
+

@@ -29,4 +29,26 @@ describe('toSageMakerHyperparameters (CreateTrainingJob HyperParameters: a map o
     const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, '1']));
     expect(() => toSageMakerHyperparameters(many)).toThrow('101 entries, SageMaker allows at most 100');
   });
+
+  it('accepts every limit exactly: 100 entries, a 256-character name, a 2500-character value', () => {
+    const many = Object.fromEntries(Array.from({ length: 99 }, (_, i) => [`p${i}`, '1']));
+    const raw = { ...many, ['k'.repeat(256)]: 'v'.repeat(2500) };
+    expect(toSageMakerHyperparameters(raw)).toEqual(raw);
+  });
+
+  it.each([
+    [{ '': '1' }, 'name "" must have 1 to 256 characters'],
+    [{ epochs: null }, 'epochs: must be a string, a number or a boolean, got null'],
+    [{ layers: [64, 32] }, 'layers: must be a string, a number or a boolean, got an array'],
+    [{ lr: Number.POSITIVE_INFINITY }, 'lr: must be a string, a number or a boolean, got number'],
+    [{ seed: undefined }, 'seed: must be a string, a number or a boolean, got undefined'],
+  ])('refuses %j', (raw, problem) => {
+    expect(() => toSageMakerHyperparameters(raw)).toThrow(expect.objectContaining({ name: 'InvalidHyperparametersError', problems: [problem] }));
+  });
+
+  it('names every bad entry at once, and keeps no partial map', () => {
+    expect(() => toSageMakerHyperparameters({ ok: 1, bad: null, worse: 'x'.repeat(2501) })).toThrow(
+      'invalid hyperparameters: bad: must be a string, a number or a boolean, got null; worse: value has 2501 characters, SageMaker allows at most 2500',
+    );
+  });
 });
