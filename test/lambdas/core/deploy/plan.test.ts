@@ -32,6 +32,9 @@ describe('parseDeployInput', () => {
     [{ model: 'churn', version: 1, rollback: false, reason: 'r', requestedBy: 'alice' }, {}, { model: 'churn', version: 1, strategy: 'canary', rollback: false, reason: 'r', requestedBy: 'alice' }],
     [{ model: 'churn', version: 999_999 }, { target: 'serverless', defaultStrategy: 'all-at-once' }, { model: 'churn', version: 999_999, strategy: 'all-at-once', rollback: false }],
     [{ model: 'churn', version: 3, rollback: true }, { target: 'serverless', defaultStrategy: 'linear' }, { model: 'churn', version: 3, strategy: 'all-at-once', rollback: true }],
+    [{ model: 'churn', version: 3, rollback: true, strategy: 'all-at-once' }, {}, { model: 'churn', version: 3, strategy: 'all-at-once', rollback: true }],
+    [{ model: 'churn', version: 3, strategy: 'all-at-once' }, { target: 'serverless', defaultStrategy: 'linear' }, { model: 'churn', version: 3, strategy: 'all-at-once', rollback: false }],
+    [{ model: 'churn', version: 2, reason: 'r'.repeat(1024), requestedBy: 'b'.repeat(2048) }, {}, { model: 'churn', version: 2, strategy: 'canary', rollback: false, reason: 'r'.repeat(1024), requestedBy: 'b'.repeat(2048) }],
   ])('resolves %j (workflow %j)', (raw, overrides, expected) => {
     expect(parseDeployInput(raw, { ...workflow, ...overrides } as typeof workflow)).toEqual(expected);
   });
@@ -44,8 +47,41 @@ describe('parseDeployInput', () => {
     [{ model: 'churn', version: 2, strategy: ['canary'] }, 'strategy: must be one of "canary", "linear", "all-at-once", got an array'],
     [{ model: 'Churn', version: 2 }, 'model: this workflow deploys model "churn", got "Churn"'],
     ['churn', '(root): expected object, got "churn"'],
+    [null, '(root): expected object, got null'],
+    [undefined, '(root): expected object (missing)'],
+    [{ model: 'churn' }, 'version: expected number (missing)'],
+    [{ model: 'churn', version: null }, 'version: expected number, got null'],
+    [{ model: 'churn', version: true }, 'version: expected number, got true'],
+    [{ model: 'churn', version: 1_000_000 }, 'version: must be at most 999999, got 1000000'],
+    [{ model: 'churn', version: 2, extra: 1 }, '(root): unknown key(s) extra'],
+    [{ model: 'churn', version: 2, reason: 'r'.repeat(1025) }, 'reason: must be at most 1024 characters, got a string of 1025 characters'],
+    [{ model: 'churn', version: 2, requestedBy: '' }, 'requestedBy: must not be empty, got ""'],
+    [{ model: 'churn', version: 2, requestedBy: 'b'.repeat(2049) }, 'requestedBy: must be at most 2048 characters, got a string of 2049 characters'],
+    [{ model: 'churn', version: 2, strategy: 's'.repeat(64) }, `strategy: must be one of "canary", "linear", "all-at-once", got "${'s'.repeat(64)}"`],
+    [{ model: 'churn', version: 2, strategy: 's'.repeat(65) }, 'strategy: must be one of "canary", "linear", "all-at-once", got a string of 65 characters'],
+    [{ model: 'churn', version: 2, rollback: true, strategy: 'canary' }, 'strategy: a rollback is always all-at-once, got "canary"'],
   ])('names the field and value of %j', (raw, issue) => {
     expect(() => parseDeployInput(raw, workflow)).toThrow(expect.objectContaining({ name: 'InvalidDeployInput', message: `invalid deploy input: ${issue}`, issues: [issue] }));
+  });
+
+  it.each<[unknown, Partial<typeof workflow> | Record<string, string>, string]>([
+    [{ model: 'churn', version: 2 }, { target: 'serverless', defaultStrategy: 'canary' }, 'strategy: serverless endpoints have no deployment guardrails; use all-at-once, got "canary" (the model\'s default)'],
+    [{ model: 'churn', version: 2, strategy: 'linear' }, { target: 'serverless', defaultStrategy: 'all-at-once' }, 'strategy: serverless endpoints have no deployment guardrails; use all-at-once, got "linear"'],
+  ])('refuses traffic shifting on serverless: %j (workflow %j)', (raw, overrides, issue) => {
+    expect(() => parseDeployInput(raw, { ...workflow, ...overrides } as typeof workflow)).toThrow(expect.objectContaining({ name: 'InvalidDeployInput', issues: [issue] }));
+  });
+
+  it('reports every bad field at once, with the schema error as the cause', () => {
+    let error: unknown;
+    try {
+      parseDeployInput({ model: 'other', version: 0, reason: '' }, workflow);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      message: 'invalid deploy input: version: must be a positive version number, got 0; reason: must not be empty, got ""; model: this workflow deploys model "churn", got "other"',
+    });
+    expect((error as Error).cause).toBeDefined();
   });
 });
 
@@ -59,10 +95,21 @@ describe('checkDeployable', () => {
     expect(checkDeployable(deployInput, found, pointers, target)).toEqual({ artifactUri, imageUri: 'registry.example/serve:1' });
   });
 
+  it.each<[string, boolean, PrepareDeployEvent['compiler'] | undefined, string]>([
+    ['neuronx traces the trained artifact at load', false, 'neuronx', 's3://artifacts/churn/2/model.tar.gz'],
+    ['neuronx still prefers a compiled artifact', true, 'neuronx', 's3://artifacts/churn/2/compiled.tar.gz'],
+    ['neo (the default) serves the compiled artifact', true, undefined, 's3://artifacts/churn/2/compiled.tar.gz'],
+  ])('on inf2, %s', (_case, compiled, compiler, artifactUri) => {
+    expect(checkDeployable(input(), version(2, 'Approved', compiled), {}, 'inf2', compiler)).toEqual({ artifactUri, imageUri: 'registry.example/serve:1' });
+  });
+
   it.each<[string, ResolvedDeployInput, ModelVersion, Pointers, PrepareDeployEvent['target'], string]>([
     ['a Registered version', input(), version(2, 'Registered'), {}, 'cpu', 'model churn version 2 is Registered: only Approved versions can be deployed (approve it with gantry registry approve --model churn --version 2)'],
     ['a RolledBack version', input(), version(2, 'RolledBack'), { production: 3 }, 'cpu', 'model churn version 2 is RolledBack: only Approved versions can be deployed'],
     ['the production version', input(), version(2, 'Production'), { production: 2 }, 'cpu', 'model churn version 2 is already in production'],
+    ['a version marked Production while the pointer moved on', input(), version(2, 'Production'), { production: 3 }, 'cpu', 'model churn version 2 is already in production'],
+    ['an Approved version the production pointer names', input(), version(2, 'Approved'), { production: 2 }, 'cpu', 'model churn version 2 is already in production'],
+    ['an Archived version outside a rollback', input(), version(2, 'Archived'), { production: 3, lastGood: 2 }, 'cpu', 'model churn version 2 is Archived: only Approved versions can be deployed (an Archived version goes back to production only by a rollback, while it is the last-good version)'],
     ['a rollback to a non-last-good version', input({ rollback: true }), version(2, 'Archived'), { production: 4, lastGood: 3 }, 'cpu', 'model churn cannot roll back to version 2: it is not the last-good version (production: version 4, last-good: version 3)'],
     ['a rollback with nothing in production', input({ rollback: true }), version(2, 'Archived'), { lastGood: 2 }, 'cpu', 'model churn cannot roll back to version 2: no version is in production (production: none, last-good: version 2)'],
     ['inf2 without a compiled artifact', input(), version(2, 'Approved', false), {}, 'inf2', 'model churn version 2 has no Neuron-compiled artifact, which the inf2 target serves: compile it in the training pipeline, or serve the model on another target'],
@@ -102,12 +149,13 @@ describe('buildPlan', () => {
   it.each<[string, ResolvedDeployInput, Pointers, EndpointState, Record<string, unknown>]>([
     ['a first deploy', input({ version: 1 }), {}, { exists: false }, { resourceName: 'gantry-prod-churn-v1-0a1b2c3d', endpointExists: false, reason: 'deploy of version 1', requestedBy: event.executionArn }],
     ['an update', input({ reason: 'r', requestedBy: 'bob' }), { production: 1 }, { exists: true, status: 'InService', configName: 'cfg-1' }, { previousVersion: 1, currentConfigName: 'cfg-1', endpointExists: true, reason: 'r', requestedBy: 'bob' }],
+    ['an update of an endpoint whose config is unknown', input(), { production: 1 }, { exists: true, status: 'InService' }, { previousVersion: 1, endpointExists: true }],
     ['a rollback', input({ version: 1, rollback: true, strategy: 'all-at-once' }), { production: 2, lastGood: 1 }, { exists: true, status: 'InService', configName: 'cfg-2' }, { previousVersion: 2, rollback: true, strategy: 'all-at-once', reason: 'rollback to version 1' }],
   ])('plans %s', (_case, deployInput, pointers, endpoint, expected) => {
     const plan = buildPlan({ event, input: deployInput, deployable, pointers, endpoint, instanceTypeChanged: false });
     expect(plan).toMatchObject({ model: 'churn', version: deployInput.version, artifactUri: 's3://a/m.tar.gz', imageUri: 'i', instanceTypeChanged: false, ...expected });
     // Absent, not undefined: the plan travels through the workflow as JSON.
     if (pointers.production === undefined) expect(Object.keys(plan)).not.toContain('previousVersion');
-    if (!endpoint.exists) expect(Object.keys(plan)).not.toContain('currentConfigName');
+    if (!endpoint.exists || endpoint.configName === undefined) expect(Object.keys(plan)).not.toContain('currentConfigName');
   });
 });

@@ -31,7 +31,17 @@ describe('compareCapture', () => {
       asked = true;
       yield file();
     }
-    await expect(compareCapture(broken, 'mem://baseline', files(), { model: 'churn' })).rejects.toMatchObject({ name: 'InvalidBaselineError', uri: 'mem://baseline' });
+    const error = await compareCapture(broken, 'mem://baseline', files(), { model: 'churn' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'InvalidBaselineError', uri: 'mem://baseline' });
+    // The accumulator's own objection is kept as the cause, for the log.
+    expect((error as Error).cause).toMatchObject({ name: 'InvalidBaselineError' });
+    expect((error as Error).message).toBe(`baseline mem://baseline: ${((error as Error).cause as Error).message}`);
     expect(asked).toBe(false);
+  });
+
+  it('passes an objection to the options, not the baseline, through as it is, without a URI', async () => {
+    const error = await compareCapture(BASELINE, 'mem://baseline', [], { model: 'churn', thresholds: { psi: -1, ks: 0.1 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error).not.toHaveProperty('uri');
   });
 });

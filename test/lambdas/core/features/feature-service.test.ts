@@ -160,5 +160,73 @@ describe('FeatureService.trainingSet', () => {
 
   it('throws FeatureStoreError for an unknown group', async () => {
     await expect(store().store.trainingSet([], ['nope'])).rejects.toThrow(FeatureStoreError);
+    await expect(store().store.trainingSet([], ['support', 'nope'])).rejects.toThrow(expect.objectContaining({ name: 'FeatureStoreError', message: 'unknown feature group "nope"' }));
+  });
+
+  it('answers no labels with no rows, without reading the offline history', async () => {
+    const { store: features, offline } = store();
+    await features.put([row('a', '2024-06-01T00:00:00Z', 1)]);
+    expect(await features.trainingSet([], ['customer-activity'])).toEqual({ rows: [], missing: [] });
+    expect(offline.reads).toEqual([]);
+  });
+});
+
+describe('FeatureService within one batch', () => {
+  it.each<[string, unknown[], { spend: number }, number[]]>([
+    ['the newest event of an entity goes online, the older ones are stale', [row('a', '2024-06-02T00:00:00Z', 2), row('a', '2024-06-01T00:00:00Z', 1), row('a', '2024-06-03T00:00:00Z', 3)], { spend: 3 }, [1, 2]],
+    ['a tie on event time goes to the later row', [row('a', '2024-06-01T00:00:00Z', 1), row('a', '2024-06-01T00:00:00Z', 2)], { spend: 2 }, [1]],
+    ['an older event later in the batch does not replace a newer one', [row('a', '2024-06-03T00:00:00Z', 3), row('a', '2024-06-01T00:00:00Z', 1)], { spend: 3 }, [2]],
+    ['instants compare across offsets, not as text', [row('a', '2024-06-01T01:00:00+02:00', 1), row('a', '2024-06-01T00:00:00Z', 2)], { spend: 2 }, [1]],
+  ])('%s', async (_, rows, online, staleRows) => {
+    const { store: features, online: onlineStore } = store();
+    const result = await features.put(rows);
+    expect(onlineStore.items.get('a|customer-activity')?.values).toEqual(online);
+    expect(result).toMatchObject({ written: 1, skippedStale: staleRows.length, staleRows });
+  });
+
+  it('hands the online store the newest rows in batch order', async () => {
+    const calls: string[] = [];
+    const received: string[][] = [];
+    const online: OnlineFeatureWriter = {
+      put: async (rows) => {
+        received.push(rows.map((r) => `${r.entityId}:${r.values.spend}`));
+        return { written: rows.length, skippedStale: 0, staleRows: [] };
+      },
+    };
+    const features = new FeatureService({ online, offline: new FakeOffline(calls), groups: [activity], clock: () => now });
+    await features.put([row('a', '2024-06-01T00:00:00Z', 1), row('b', '2024-06-01T00:00:00Z', 2), row('c', '2024-06-01T00:00:00Z', 3), row('a', '2024-06-02T00:00:00Z', 4)]);
+    expect(received).toEqual([['b:2', 'c:3', 'a:4']]);
+  });
+
+  it('lists stale rows in row order, whether stale in the batch or online', async () => {
+    const { store: features } = store();
+    await features.put([row('b', '2024-06-05T00:00:00Z', 5)]);
+    const result = await features.put([row('c', '2024-06-01T00:00:00Z', 1), row('b', '2024-06-04T00:00:00Z', 4), row('c', '2024-06-02T00:00:00Z', 2), row('c', '2024-06-01T12:00:00Z', 3)]);
+    expect(result).toMatchObject({ written: 1, skippedStale: 3, staleRows: [1, 2, 4] });
+  });
+});
+
+describe('FeatureService clock and skew', () => {
+  const future = (ms: number): unknown => row('a', new Date(now.getTime() + ms).toISOString(), 1);
+
+  it.each<[string, number | undefined, number, boolean]>([
+    ['an event 4 minutes ahead passes the default 5-minute skew', undefined, 4 * 60_000, true],
+    ['an event 6 minutes ahead fails the default 5-minute skew', undefined, 6 * 60_000, false],
+    ['an event 6 minutes ahead passes a 10-minute skew', 10 * 60_000, 6 * 60_000, true],
+    ['an event 1 minute ahead fails a 30-second skew', 30_000, 60_000, false],
+  ])('%s', async (_, maxFutureSkewMs, ahead, accepted) => {
+    const calls: string[] = [];
+    const features = new FeatureService({ online: new FakeOnline(calls), offline: new FakeOffline(calls), groups: [activity], clock: () => now, ...(maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs }) });
+    const result = await features.put([future(ahead)]);
+    expect(result.written).toBe(accepted ? 1 : 0);
+    expect(result.rejected).toHaveLength(accepted ? 0 : 1);
+  });
+
+  it('uses the current time without a clock', async () => {
+    const calls: string[] = [];
+    const features = new FeatureService({ online: new FakeOnline(calls), offline: new FakeOffline(calls), groups: [activity] });
+    const result = await features.put([row('a', new Date(Date.now() - 60_000).toISOString(), 1), row('b', new Date(Date.now() + 3_600_000).toISOString(), 1)]);
+    expect(result.written).toBe(1);
+    expect(result.rejected).toHaveLength(1);
   });
 });

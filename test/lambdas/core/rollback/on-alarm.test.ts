@@ -28,11 +28,20 @@ interface Setup {
   readonly claim?: Partial<ClaimRecord>;
   /** The deploy starter answers with this ARN. */
   readonly startedArn?: string;
+  /** markRolledBack fails with this instead of claiming. */
+  readonly claimFails?: Error;
+  /** pointers fails with this. */
+  readonly pointersFail?: Error;
+  /** Overrides the clock and resume window of the ports; `undefined` leaves the port out. */
+  readonly now?: (() => Date) | undefined;
+  readonly resumeAfterMs?: number | undefined;
 }
 
 function fakes(setup: Setup) {
   const done = {
     rolledBack: [] as { version: number; key: string; executionName: string }[],
+    claims: [] as { actor: string; reason: string; details: Readonly<Record<string, unknown>> | undefined }[],
+    logs: [] as { level: 'info' | 'warn'; message: string; fields: Readonly<Record<string, unknown>> }[],
     started: [] as { stateMachineArn: string; executionName: string; input: DeployInput }[],
     notified: [] as { topicArn: string; notification: Notification }[],
     claimStarted: [] as { key: string; executionArn: string }[],
@@ -40,10 +49,13 @@ function fakes(setup: Setup) {
   const ports: RollbackPorts = {
     registry: {
       pointers: async (model) => {
+        if (setup.pointersFail) throw setup.pointersFail;
         if (setup.pointers === 'unknown-model') throw new UnknownModelError(model);
         return setup.pointers ?? {};
       },
-      markRolledBack: async (model, version, _actor, _reason, claim) => {
+      markRolledBack: async (model, version, actor, reason, claim) => {
+        done.claims.push({ actor, reason, details: claim.details });
+        if (setup.claimFails) throw setup.claimFails;
         if (setup.claim) throw new AlreadyClaimedError({ model, key: claim.key, version, createdAt: NOW.toISOString(), executionName: claim.executionName, ...setup.claim });
         done.rolledBack.push({ version, key: claim.key, executionName: claim.executionName });
         return {} as RegistryEvent;
@@ -58,14 +70,19 @@ function fakes(setup: Setup) {
       },
     },
     notifier: { notify: async (topicArn, notification) => void done.notified.push({ topicArn, notification }) },
-    log: { info: () => undefined, warn: () => undefined },
-    now: () => NOW,
-    resumeAfterMs: 60_000,
+    log: {
+      info: (message, fields) => void done.logs.push({ level: 'info', message, fields }),
+      warn: (message, fields) => void done.logs.push({ level: 'warn', message, fields }),
+    },
+    ...('now' in setup ? (setup.now === undefined ? {} : { now: setup.now }) : { now: () => NOW }),
+    ...('resumeAfterMs' in setup ? (setup.resumeAfterMs === undefined ? {} : { resumeAfterMs: setup.resumeAfterMs }) : { resumeAfterMs: 60_000 }),
   };
   return { ports, done };
 }
 
 const executionName = executionNameOf(3, KEY);
+/** The fields every log line of a rollback carries. */
+const logged = { model: 'churn', endpointName: 'gantry-test-churn', alarmName: 'gantry-test-churn-p99', eventId: 'event-1' };
 const executionArn = `arn:aws:states:us-east-1:111111111111:execution:gantry-test-churn-deploy:${executionName}`;
 
 describe('rollBack', () => {
@@ -94,7 +111,7 @@ describe('rollBack', () => {
     ],
   ])('%s', async (_, setup, alarm, result, counts) => {
     const { ports, done } = fakes(setup);
-    expect(await rollBack(request(alarm), ports)).toEqual(result);
+    expect(await rollBack(request(alarm), ports)).toStrictEqual(result);
     expect({ rolledBack: done.rolledBack.length, started: done.started.length, notified: done.notified.map((n) => n.notification.subject) }).toEqual(counts);
     expect(done.notified.every((n) => n.topicArn === TOPIC)).toBe(true);
     expect(done.claimStarted).toEqual(result.action === 'started' || result.action === 'resumed' ? [{ key: KEY, executionArn: result.executionArn }] : []);
@@ -117,5 +134,77 @@ describe('rollBack', () => {
     const { ports, done } = fakes({ endpoint: { ...inService, endpointConfigName: 'gantry-test-churn-v4-0a1b2c3d' }, pointers: { production: 3, lastGood: 2 } });
     await expect(rollBack(request(), ports)).rejects.toMatchObject({ name: 'RegistryBehindEndpointError', model: 'churn' });
     expect(done.started).toEqual([]);
+  });
+
+  it('throws RegistryBehindEndpointError telling which version serves and what to wait for', async () => {
+    const { ports } = fakes({ endpoint: { ...inService, endpointConfigName: 'gantry-test-churn-v4-0a1b2c3d' }, pointers: { production: 3, lastGood: 2 } });
+    await expect(rollBack(request(), ports)).rejects.toThrow(
+      'model "churn": endpoint config gantry-test-churn-v4-0a1b2c3d serves version 4 but the registry\'s production version is 3; retry once the deploy workflow has recorded its deployment',
+    );
+  });
+
+  it('records on the claim which alarm event caused it and where production goes back to', async () => {
+    const { ports, done } = fakes({ endpoint: inService, pointers: { production: 3, lastGood: 2 } });
+    await rollBack(request(), ports);
+    expect(done.claims).toEqual([
+      {
+        actor: 'gantry-rollback',
+        reason: 'alarm gantry-test-churn-p99 in ALARM: Threshold Crossed',
+        details: { alarmName: 'gantry-test-churn-p99', eventId: 'event-1', eventTime: '2026-03-01T10:30:01Z', alarmAt: '2026-03-01T10:30:00.000Z', toVersion: 2 },
+      },
+    ]);
+  });
+
+  it.each<[string, Setup]>([
+    ['a claim that fails for another reason than an existing claim', { claimFails: new Error('DynamoDB is throttling') }],
+    ['a registry that fails to read the pointers', { pointersFail: new Error('DynamoDB is throttling') }],
+  ])('passes on the error of %s, starting nothing', async (_, setup) => {
+    const { ports, done } = fakes({ endpoint: inService, pointers: { production: 3, lastGood: 2 }, ...setup });
+    await expect(rollBack(request(), ports)).rejects.toThrow('DynamoDB is throttling');
+    expect({ started: done.started, notified: done.notified, claimStarted: done.claimStarted }).toEqual({ started: [], notified: [], claimStarted: [] });
+  });
+
+  it.each<[string, Setup, RollbackResult['action']]>([
+    ['an old claim whose execution did start is a duplicate, not resumed', { claim: { createdAt: '2026-03-01T10:00:00.000Z', executionArn: 'arn:started' } }, 'duplicate'],
+    ['a custom resume window shorter than the claim age resumes', { claim: { createdAt: '2026-03-01T10:29:50.000Z' }, resumeAfterMs: 10_000 }, 'resumed'],
+    ['a custom resume window longer than the claim age waits', { claim: { createdAt: '2026-03-01T10:29:50.000Z' }, resumeAfterMs: 20_000 }, 'duplicate'],
+    ['the default resume window of 60 s resumes an older claim', { claim: { createdAt: '2026-03-01T10:29:05.000Z' }, resumeAfterMs: undefined }, 'resumed'],
+    ['the default resume window of 60 s waits for a younger claim', { claim: { createdAt: '2026-03-01T10:29:06.000Z' }, resumeAfterMs: undefined }, 'duplicate'],
+    ['the current time is the default clock: a claim from 2020 resumes', { claim: { createdAt: '2020-01-01T00:00:00.000Z' }, now: undefined }, 'resumed'],
+    ['the current time is the default clock: a claim from 2999 waits', { claim: { createdAt: '2999-01-01T00:00:00.000Z' }, now: undefined }, 'duplicate'],
+  ])('%s', async (_, setup, action) => {
+    const { ports } = fakes({ endpoint: inService, pointers: { production: 3, lastGood: 2 }, ...setup });
+    expect((await rollBack(request(), ports)).action).toBe(action);
+  });
+
+  it.each<[string, Setup, Partial<RollbackRequest['alarm']>, { level: string; message: string; fields: Record<string, unknown> }[]]>([
+    ['an alarm back to OK', { endpoint: inService }, { state: 'OK' }, [{ level: 'info', message: 'alarm ignored', fields: { ...logged, reason: 'alarm state is OK, not ALARM' } }]],
+    [
+      'a deployment baking',
+      { endpoint: { ...inService, status: 'Updating' } },
+      {},
+      [{ level: 'info', message: 'alarm ignored', fields: { ...logged, endpointStatus: 'Updating', endpointConfigName: CONFIG, reason: 'deployment in progress' } }],
+    ],
+    ['no last-good version', { endpoint: inService, pointers: { production: 3 } }, {}, [{ level: 'warn', message: 'alarm with no last-good version: notified, nothing changed', fields: { ...logged, productionVersion: 3 } }]],
+    ['a first alarm', { endpoint: inService, pointers: { production: 3, lastGood: 2 } }, {}, [{ level: 'info', message: 'rollback started', fields: { ...logged, key: KEY, executionArn, fromVersion: 3, toVersion: 2 } }]],
+    [
+      'a duplicate of a started rollback',
+      { endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { executionArn: 'arn:started' } },
+      {},
+      [{ level: 'info', message: 'duplicate alarm: the deployment is already being rolled back', fields: { ...logged, key: KEY, claimedAt: NOW.toISOString(), executionArn: 'arn:started' } }],
+    ],
+    [
+      'a claim left by a crashed attempt',
+      { endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { createdAt: '2026-03-01T10:29:05.000Z', executionName } },
+      {},
+      [
+        { level: 'warn', message: 'resuming a rollback whose execution was never started', fields: { ...logged, key: KEY, claimedAt: '2026-03-01T10:29:05.000Z' } },
+        { level: 'info', message: 'rollback resumed', fields: { ...logged, key: KEY, executionArn, fromVersion: 3, toVersion: 2 } },
+      ],
+    ],
+  ])('logs what it did with %s, naming the model, endpoint and alarm event', async (_, setup, alarm, logs) => {
+    const { ports, done } = fakes(setup);
+    await rollBack(request(alarm), ports);
+    expect(done.logs).toStrictEqual(logs);
   });
 });

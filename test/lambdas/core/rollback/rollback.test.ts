@@ -105,8 +105,12 @@ describe('names', () => {
     expect(executionArnOf(stateMachineArn, 'rollback-v3-x')).toBe(expected);
   });
 
-  it('throws when the state machine ARN is not one', () => {
-    expect(() => executionArnOf('arn:aws:sns:us-east-1:111111111111:topic', 'x')).toThrow('not a state machine ARN: arn:aws:sns:us-east-1:111111111111:topic');
+  it.each([
+    'arn:aws:sns:us-east-1:111111111111:topic',
+    'x-arn:aws:states:us-east-1:111111111111:stateMachine:m',
+    'arn:aws:states:us-east-1:111111111111:stateMachine:m:v1',
+  ])('throws when the state machine ARN %s is not one', (arn) => {
+    expect(() => executionArnOf(arn, 'x')).toThrow(`not a state machine ARN: ${arn}`);
   });
 });
 
@@ -150,5 +154,14 @@ describe('deploy input and notifications', () => {
       expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
       expect(subject).toMatch(/^[\x20-\x7e]+$/);
     }
+  });
+
+  it('cuts a subject that would be longer than SNS allows at the limit', () => {
+    const model = 'm'.repeat(120);
+    const started = rollbackStartedNotification({ model, endpointName: ENDPOINT, fromVersion: 3, toVersion: 2, alarm: alarm(), executionArn: 'arn' });
+    const impossible = noLastGoodNotification({ model, endpointName: ENDPOINT, productionVersion: 3, alarm: alarm(), stateMachineArn: 'arn' });
+    expect(started.subject).toBe(`Gantry: rolling back ${model}`.slice(0, MAX_SUBJECT_LENGTH));
+    expect(impossible.subject).toBe(`Gantry: ${model}`.slice(0, MAX_SUBJECT_LENGTH));
+    expect(JSON.parse(started.message)).toMatchObject({ model });
   });
 });
