@@ -43,23 +43,41 @@ export interface RuntimeStackProps extends StackProps {
  */
 export class RuntimeStack extends Stack {
   /** Registers a model version with its lineage (called by the training pipelines). */
-  public readonly register: GantryFunction;
+  get register(): GantryFunction {
+    return this.functions['register'];
+  }
   /** Checks that training data exists and is not empty. */
-  public readonly validateData: GantryFunction;
+  get validateData(): GantryFunction {
+    return this.functions['validate-data'];
+  }
   /** Streams training data into drift baseline statistics. */
-  public readonly baseline: GantryFunction;
+  get baseline(): GantryFunction {
+    return this.functions['baseline'];
+  }
   /** Reads a training job's evaluation report. */
-  public readonly evaluate: GantryFunction;
+  get evaluate(): GantryFunction {
+    return this.functions['evaluate'];
+  }
   /** Compares candidate metrics with the thresholds and with production. */
-  public readonly gate: GantryFunction;
+  get gate(): GantryFunction {
+    return this.functions['gate'];
+  }
   /** Appends failures to a model's registry history. */
-  public readonly recordEvent: GantryFunction;
+  get recordEvent(): GantryFunction {
+    return this.functions['record-event'];
+  }
   /** Plans deployments and promotes (or rolls back) in the registry (called by the deploy workflows). */
-  public readonly deploy: GantryFunction;
+  get deploy(): GantryFunction {
+    return this.functions['deploy'];
+  }
   /** Rolls an endpoint back to its last-good version when one of its alarms fires. */
-  public readonly rollback: GantryFunction;
+  get rollback(): GantryFunction {
+    return this.functions['rollback'];
+  }
   /** Compares a window of an endpoint's captured traffic with its baseline (scheduled per model). */
-  public readonly drift: GantryFunction;
+  get drift(): GantryFunction {
+    return this.functions['drift'];
+  }
   /** Every function, by its name in the contract's list. */
   public readonly functions: Readonly<Record<FunctionName, GantryFunction>>;
 
@@ -91,7 +109,6 @@ export class RuntimeStack extends Stack {
       functions[name] = new GantryFunction(this, pascalCase(name), { handler: name, logKey: data.key, logRetention: props.logRetention, vpc, ...settings[name] });
     }
     this.functions = functions;
-    ({ register: this.register, 'record-event': this.recordEvent, gate: this.gate, 'validate-data': this.validateData, evaluate: this.evaluate, baseline: this.baseline, deploy: this.deploy, rollback: this.rollback, drift: this.drift } = functions);
 
     data.registry.grantWrite(this.register.function);
     data.registry.grantWrite(this.recordEvent.function);
