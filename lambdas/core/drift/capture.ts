@@ -398,8 +398,8 @@ export class CaptureDecoder {
    * still count.
    */
   private decodeOutput(data: string, encoding: string, contentType: string, sink: CaptureSink): void {
-    // The common case, one record and one CSV value, without building arrays.
-    if (this.rows === 1 && normalEncoding(encoding) === 'CSV' && data.indexOf(',') === -1 && data.indexOf('\n') === -1) {
+    // The common case, one record and one CSV value, without building arrays: only a value the general path would read as it is (no quotes to strip, no CR, not blank).
+    if (this.rows === 1 && normalEncoding(encoding) === 'CSV' && data.indexOf(',') === -1 && data.indexOf('\n') === -1 && data.charCodeAt(0) !== QUOTE && data.charCodeAt(data.length - 1) !== CR && data.trim() !== '') {
       if (this.used[0] === 1) sink.addPrediction(this.predictionKind === 'numeric' ? numericText(data) : categoryCell(data));
       return;
     }
