@@ -656,8 +656,8 @@ function plainNumber(buf: Buffer, start: number, end: number): number {
     scale += exponentNegative ? -exponent : exponent;
   }
   if (i < end && buf[i] !== COMMA && buf[i] !== LF) return NaN;
-  // Once past 2^53 the mantissa only grows, so its final size tells whether every step was exact.
-  if (mantissa > MAX_EXACT_MANTISSA || scale < -22 || scale > 22) return NaN;
+  // The mantissa only grows, so ending below 2^53 means every step was exact; 2^53 itself may be 2^53 + 1 rounded.
+  if (mantissa >= MAX_EXACT_MANTISSA || scale < -22 || scale > 22) return NaN;
   const value = scale < 0 ? mantissa / EXACT_POWERS_OF_TEN[-scale]! : mantissa * EXACT_POWERS_OF_TEN[scale]!;
   return negative ? -value : value;
 }
