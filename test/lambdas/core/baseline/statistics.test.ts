@@ -8,6 +8,7 @@ import {
   decileEdges,
   EmptyDataError,
   FeatureNotInDataError,
+  mulberry32,
   numericCell,
   topCategories,
   type BaselineBuilderOptions,
@@ -198,6 +199,12 @@ describe('BaselineBuilder', () => {
     expect(feature(baseline(records, { exclude: ['label'] }), 'late')).toMatchObject({ count: 1, missing: 1 });
   });
 
+  it('excludes no column without the exclude option, whatever its name', () => {
+    // Names a default list could hold, a placeholder included, are features like any other.
+    const records = [{ 'Stryker was here': '1', label: 'a', '': 'x' }, { 'Stryker was here': '2', label: 'b', '': 'y' }];
+    expect(baseline(records).map((f) => f.name)).toEqual(['Stryker was here', 'label']);
+  });
+
   it('leaves out a nameless column (a writer index) when inferring', () => {
     expect(baseline([{ '': '0', x: '1' }, { '': '1', x: '2' }]).map((f) => f.name)).toEqual(['x']);
   });
@@ -332,5 +339,244 @@ describe('BaselineBuilder at scale, in bounded memory', () => {
     expect(exact[0]).toMatchObject({ binEdges: [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000], proportions: Array(10).fill(0.1) });
     expect(baseline(values, { reservoirSize: 500, seed: 3 })).toEqual(baseline(values, { reservoirSize: 500, seed: 3 }));
     expect(baseline(values, { reservoirSize: 500, seed: 3 })).not.toEqual(baseline(values, { reservoirSize: 500, seed: 4 }));
+  });
+});
+
+/**
+ * Tommy Ettinger's mulberry32 as published in C, in BigInt so that no JavaScript int32 trick is
+ * shared with the implementation under test: state += 0x6D2B79F5; z = (z ^ z >> 15) * (z | 1);
+ * z ^= z + (z ^ z >> 7) * (z | 61); return z ^ z >> 14, all mod 2^32.
+ */
+function referenceMulberry32(seed: number): () => number {
+  const M = (1n << 32n) - 1n;
+  let state = BigInt(seed >>> 0);
+  return () => {
+    state = (state + 0x6d2b79f5n) & M;
+    let z = state;
+    z = ((z ^ (z >> 15n)) * (z | 1n)) & M;
+    z = (z ^ ((z + (((z ^ (z >> 7n)) * (z | 61n)) & M)) & M)) & M;
+    return Number(z ^ (z >> 14n)) / 2 ** 32;
+  };
+}
+
+describe('mulberry32', () => {
+  // The stream is part of the baseline: a rerun with the same seed must give the same edges.
+  it.each([1, 0, 42, 2 ** 32 - 1, -1])('matches the published algorithm for seed %d', (seed) => {
+    const random = mulberry32(seed);
+    const reference = referenceMulberry32(seed);
+    const ours = Array.from({ length: 1000 }, () => random());
+    expect(ours).toEqual(Array.from({ length: 1000 }, () => reference()));
+    expect(ours.every((u) => u >= 0 && u < 1)).toBe(true);
+  });
+});
+
+describe('BaselineBuilder sampling (Algorithm R)', () => {
+  /** How often each of the values 1..n ends up in a reservoir of `size`, over `runs` seeds. */
+  function inclusion(n: number, size: number, runs: number): number[] {
+    const kept = Array<number>(n).fill(0);
+    const records = Array.from({ length: n }, (_, i) => ({ v: i + 1 }));
+    for (let seed = 1; seed <= runs; seed += 1) {
+      const builder = new BaselineBuilder({ reservoirSize: size, seed });
+      for (const record of records) builder.sample(record);
+      builder.endSampling();
+      for (const record of records) builder.count(record);
+      const [v] = builder.build();
+      if (v?.kind !== 'numeric') throw new Error('expected numeric v');
+      // The edges are read off the sample only, so the distinct edges are the values sampled.
+      for (const value of new Set(v.binEdges)) kept[value - 1]! += 1;
+    }
+    return kept.map((k) => k / runs);
+  }
+
+  it.each([
+    [5, 1],
+    [6, 2],
+  ])('keeps each of %i values with probability size/n in a reservoir of %i, the first values as often as the last', (n, size) => {
+    // 2,000 seeded runs: a standard error under 0.011, so 0.05 is a 4.5-sigma band.
+    for (const frequency of inclusion(n, size, 2000)) expect(Math.abs(frequency - size / n)).toBeLessThan(0.05);
+  });
+
+  it('keeps every value while they fit the reservoir, and no more than it holds', () => {
+    const builder = new BaselineBuilder({ reservoirSize: 3 });
+    builder.sample({ v: 1 });
+    builder.sample({ v: 2 });
+    builder.sample({ v: 3 });
+    expect(builder.footprint().sampledValues).toBe(3);
+    for (let v = 4; v <= 100; v += 1) builder.sample({ v });
+    expect(builder.footprint().sampledValues).toBe(3);
+  });
+
+  it('seeds with 1 by default', () => {
+    const values = shuffled(Array.from({ length: 1000 }, (_, i) => ({ v: i + 1 })));
+    expect(baseline(values, { reservoirSize: 50 })).toEqual(baseline(values, { reservoirSize: 50, seed: 1 }));
+    expect(baseline(values, { reservoirSize: 50 })).not.toEqual(baseline(values, { reservoirSize: 50, seed: 2 }));
+  });
+});
+
+describe('numericCell: decimal literals only', () => {
+  // Number() alone would also take '', '0x10', '0b1' and 'Infinity'; the literal check refuses
+  // those, and must still take every decimal form a CSV writer emits.
+  it.each<[string, number | undefined]>([
+    ['.25', 0.25],
+    ['-.75', -0.75],
+    ['5.', 5],
+    ['+7', 7],
+    ['2.5e-3', 0.0025],
+    ['1E+2', 100],
+    ['1e10', 1e10],
+    ['3e21', 3e21],
+    ['0b1', undefined],
+    ['0o7', undefined],
+    ['.', undefined],
+    ['-', undefined],
+    ['1e', undefined],
+    ['e3', undefined],
+    ['1.2.3', undefined],
+    ['1 2', undefined],
+    ['1_000', undefined],
+  ])('%j → %s', (cell, number) => {
+    expect(numericCell(cell)).toBe(number);
+  });
+});
+
+describe('topCategories ordering', () => {
+  it('breaks ties by name in code-unit order, whatever order the counts arrive in', () => {
+    const names = ['delta', 'Alpha', 'charlie', 'bravo', 'echo', 'alpha', 'foxtrot', 'Bravo'];
+    const expected = [...names].sort().map((name): [string, number] => [name, 1]);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      expect(topCategories(new Map(shuffled(names, seed).map((name) => [name, 1])), 100)).toEqual(expected);
+    }
+  });
+
+  it('drops zero counts even when there is room for them', () => {
+    expect(topCategories(new Map([['zero', 0], ['one', 1]]), 50)).toEqual([['one', 1]]);
+  });
+});
+
+describe('BaselineBuilder errors', () => {
+  function endSamplingError(options: BaselineBuilderOptions, records: readonly BaselineRecord[]): unknown {
+    const builder = new BaselineBuilder(options);
+    for (const record of records) builder.sample(record);
+    try {
+      builder.endSampling();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  }
+
+  it('has its own error names and messages', () => {
+    expect(new EmptyDataError()).toMatchObject({ name: 'EmptyDataError', message: 'the data holds no records' });
+    expect(() => binIndex([1], NaN)).toThrow('binIndex: value is NaN');
+    const builder = new BaselineBuilder();
+    expect(() => builder.count({ x: 1 })).toThrow(expect.objectContaining({ name: 'BaselinePassError', message: 'count() called before endSampling()' }));
+    expect(() => builder.build()).toThrow(expect.objectContaining({ name: 'BaselinePassError', message: 'build() called before endSampling()' }));
+    builder.sample({ x: 1 });
+    expect(builder.records).toBe(1);
+    builder.endSampling();
+    expect(() => builder.sample({ x: 1 })).toThrow(expect.objectContaining({ name: 'BaselinePassError', message: 'sample() called after endSampling()' }));
+    expect(() => builder.endSampling()).toThrow(expect.objectContaining({ name: 'BaselinePassError', message: 'endSampling() called twice' }));
+  });
+
+  it.each<[string, BaselineBuilderOptions, BaselineRecord[], string]>([
+    ['the first record’s columns, not a later one’s', { features: [{ name: 'x' }] }, [{ label: '1' }, { y: '2' }, { y: '3' }], 'feature(s) "x" not in the data; its columns are "label"'],
+    ['(none) for a first record without columns', { features: [{ name: 'x' }] }, [{}], 'feature(s) "x" not in the data; its columns are (none)'],
+    ['(none) for array records without column names', { features: [{ name: 'x' }] }, [['1']], 'feature(s) "x" not in the data; its columns are (none)'],
+    ['the column names of array records', { features: [{ name: 'x' }], columns: ['label', 'y'] }, [['1', '2']], 'feature(s) "x" not in the data; its columns are "label", "y"'],
+    [
+      'at most the first 50 columns',
+      { features: [{ name: 'x' }] },
+      [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`c${i + 1}`, '1']))],
+      `feature(s) "x" not in the data; its columns are ${Array.from({ length: 50 }, (_, i) => `"c${i + 1}"`).join(', ')}`,
+    ],
+  ])('FeatureNotInDataError lists %s', (_, options, records, message) => {
+    expect(endSamplingError(options, records)).toMatchObject({ name: 'FeatureNotInDataError', message });
+  });
+
+  // An array record shorter than the column list lacks its last cells: absent, not blank.
+  it.each<[string, BaselineRecord[], string[] | undefined]>([
+    ['a feature every record is too short for', [['1'], ['2']], ['b']],
+    ['a feature one record is long enough for', [['1'], ['2', 'x']], undefined],
+  ])('treats as absent %s', (_, records, absent) => {
+    const error = endSamplingError({ features: [{ name: 'a' }, { name: 'b' }], columns: ['a', 'b'] }, records);
+    expect(error === undefined ? undefined : (error as FeatureNotInDataError).features).toEqual(absent);
+  });
+
+  it('throws FeatureNotInDataError for a named feature that is not among the array columns', () => {
+    expect(endSamplingError({ features: [{ name: 'z' }], columns: ['a'] }, [['1']])).toMatchObject({ name: 'FeatureNotInDataError', features: ['z'] });
+  });
+
+  it.each<[BaselineBuilderOptions, string | undefined]>([
+    [{ reservoirSize: 1, maxCategories: 1, candidateCategories: 1 }, undefined],
+    [{ candidateCategories: 0 }, 'candidateCategories must be a positive integer, got 0'],
+    [{ maxCategories: -1 }, 'maxCategories must be a positive integer, got -1'],
+    [{ reservoirSize: 2.5 }, 'reservoirSize must be a positive integer, got 2.5'],
+  ])('takes sizes of at least 1 only: %j', (options, message) => {
+    const error = (() => {
+      try {
+        new BaselineBuilder(options);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return undefined;
+    })();
+    expect(error).toBe(message);
+  });
+});
+
+describe('BaselineBuilder columns of array records', () => {
+  it('takes only the given features when column names are given too', () => {
+    const result = baseline([['1', '10', 'pro']], { columns: ['label', 'spend', 'plan'], features: [{ name: 'plan' }] });
+    expect(result.map((f) => f.name)).toEqual(['plan']);
+  });
+});
+
+describe('BaselineBuilder candidate categories (Misra–Gries)', () => {
+  it('keeps a category more frequent than 1/(k+1) and counts the others into other', () => {
+    // k = 1: a holds 3 of 5 values; b and c each cancel one of a's votes and are dropped.
+    const builder = new BaselineBuilder({ candidateCategories: 1, features: [{ name: 'c', kind: 'categorical' }] });
+    const records = ['a', 'b', 'a', 'c', 'a'].map((c) => ({ c }));
+    for (const record of records) builder.sample(record);
+    builder.endSampling();
+    for (const record of records) builder.count(record);
+    // Pass 2 counts only the one candidate; b and c add to other, not to the memory held.
+    expect(builder.footprint()).toEqual({ sampledValues: 0, trackedCategories: 1 });
+    expect(builder.build()).toEqual([{ name: 'c', kind: 'categorical', count: 5, missing: 0, categories: { a: 0.6 }, other: 0.4 }]);
+  });
+
+  it('gives missing values no candidate slot', () => {
+    expect(baseline(['a', '', null, 'a'].map((c) => ({ c })), { candidateCategories: 1 })).toEqual([
+      { name: 'c', kind: 'categorical', count: 2, missing: 2, categories: { a: 1 }, other: 0 },
+    ]);
+  });
+});
+
+describe('BaselineBuilder footprint', () => {
+  // n: given numeric; c: given categorical; i: inferred, turns categorical at 'x'; j: inferred numeric.
+  const records = [
+    { n: '1', c: '5', i: '1', j: '1' },
+    { n: '2', c: '5', i: 'x', j: '2' },
+    { n: '3', c: '6', i: '1', j: '3' },
+  ];
+  const features = [{ name: 'n', kind: 'numeric' as const }, { name: 'c', kind: 'categorical' as const }, { name: 'i' }, { name: 'j' }];
+
+  it('holds samples of numeric candidates and candidate categories in pass 1, only the counted categories after it', () => {
+    const builder = new BaselineBuilder({ features });
+    expect(builder.footprint()).toEqual({ sampledValues: 0, trackedCategories: 0 });
+    for (const record of records) builder.sample(record);
+    // n and j sample 3 values each; i dropped its sample on turning categorical; a given
+    // categorical never samples. c tracks {5, 6}, i {1, x}, j {1, 2, 3} (it could still turn
+    // categorical); a given numeric tracks none.
+    expect(builder.footprint()).toEqual({ sampledValues: 6, trackedCategories: 7 });
+    builder.endSampling();
+    expect(builder.footprint()).toEqual({ sampledValues: 0, trackedCategories: 4 });
+    for (const record of records) builder.count(record);
+    expect(builder.footprint()).toEqual({ sampledValues: 0, trackedCategories: 4 });
+    expect(builder.build().map((f) => [f.name, f.kind])).toEqual([
+      ['n', 'numeric'],
+      ['c', 'categorical'],
+      ['i', 'categorical'],
+      ['j', 'numeric'],
+    ]);
   });
 });

@@ -289,3 +289,97 @@ describe('DriftAccumulator refuses options and baselines it cannot compare with,
     expect(new DriftAccumulator(baseline([age]), { window }).report('m').window).toEqual({ from: '2026-11-22T10:00:00.000Z', to: '2026-11-22T10:00:00.001Z' });
   });
 });
+
+describe('DriftAccumulator, missing categories', () => {
+  it('counts an empty categorical cell as missing, not in "other"', () => {
+    // 5 basic, 3 gold, 2 unseen: the baseline's 0.5 / 0.3 / 0.2 exactly; the 4 empty cells stay out of the shares.
+    const rows = [...new Array<string>(5).fill('15,basic'), ...new Array<string>(3).fill('15,gold'), '15,platinum', '15,silver', ...new Array<string>(4).fill('15,')];
+    const drift = feature(feed(new DriftAccumulator(baseline([age, plan])), rows).report('m'), 'plan');
+    expect(drift).toEqual({ name: 'plan', kind: 'categorical', count: 10, missing: 4, psi: 0, ks: 0, pValue: expect.closeTo(1, 12), drifted: false });
+  });
+});
+
+describe('DriftAccumulator drifts only above a threshold, never at it', () => {
+  // Two bins split at 50 with half the training data each: exact binary fractions, so PSI and KS come out exact.
+  const halves: BaselineFeature = { name: 'age', kind: 'numeric', count: 1000, missing: 0, binEdges: [50], proportions: [0.5, 0.5] };
+  const plans = [...new Array<string>(5).fill('basic'), ...new Array<string>(3).fill('gold'), 'x', 'y'];
+  it.each<[string, BaselineFeature, string[], { psi: number; ks: number }, Partial<FeatureDrift>]>([
+    // Identical distributions give PSI exactly 0 (and KS 0 here).
+    ['numeric, PSI 0 at a PSI threshold of 0', halves, ['25', '75'], { psi: 0, ks: 1 }, { psi: 0, ks: 0, drifted: false }],
+    ['numeric, PSI above a threshold of 0', halves, ['25', '75', '75'], { psi: 0, ks: 1 }, { drifted: true }],
+    // Everything in the top bin: the CDF gap at the edge 50 is 0.5 exactly.
+    ['numeric, KS 0.5 at a KS threshold of 0.5', halves, ['75', '75'], { psi: 100, ks: 0.5 }, { ks: 0.5, drifted: false }],
+    ['numeric, KS 0.5 above a KS threshold of 0.25', halves, ['75', '75'], { psi: 100, ks: 0.25 }, { ks: 0.5, drifted: true }],
+    ['categorical, PSI 0 at a PSI threshold of 0', plan, plans, { psi: 0, ks: 0 }, { psi: 0, drifted: false }],
+    ['categorical, PSI above a threshold of 0', plan, [...plans, 'basic'], { psi: 0, ks: 0 }, { drifted: true }],
+  ])('%s', (_, drifting, rows, thresholds, expected) => {
+    expect(feature(feed(new DriftAccumulator(baseline([drifting]), { thresholds }), rows).report('m'), drifting.name)).toMatchObject(expected);
+  });
+});
+
+describe('DriftAccumulator, features the training data had no value for', () => {
+  // The baseline schema allows no edges with no proportion or a single one; either way one bin holds everything.
+  it.each([[[]], [[0]], [[0.5]], [[1]]])('a numeric feature without edges and proportions %j: one bin, no drift', (proportions) => {
+    const empty: BaselineFeature = { name: 'empty', kind: 'numeric', count: 0, missing: 1000, binEdges: [], proportions };
+    const report = feed(new DriftAccumulator(baseline([empty])), ['1', '1000', '-5']).report('m');
+    expect(feature(report, 'empty')).toEqual({ name: 'empty', kind: 'numeric', count: 3, missing: 0, psi: 0, ks: 0, drifted: false });
+  });
+
+  const unseen = (categories: Record<string, number>): BaselineFeature => ({ name: 'plan', kind: 'categorical', count: 0, missing: 1000, categories, other: 0 });
+
+  it.each<[string, Record<string, number>, string[], Partial<FeatureDrift>]>([
+    // No share anywhere: "other" is given everything, so new values match the baseline.
+    ['no category: every value is in "other"', {}, ['basic', 'gold'], { count: 2, psi: 0, pValue: 1, drifted: false }],
+    // chi2 = (0 − 2ε)² / 2ε = 2e-4 for the empty category (E = ε · 2), 1 degree of freedom: p = erfc(0.01).
+    ['a category of share 0: values outside it are in "other"', { basic: 0 }, ['gold', 'gold'], { count: 2, psi: 0, pValue: expect.closeTo(1 - 0.011283415555849618, 12), drifted: false }],
+    // That category keeps its 0 share: (1 − ε) ln(1/ε) for it and for the emptied "other".
+    ['a category of share 0: its own values drift', { basic: 0 }, ['basic', 'basic'], { count: 2, psi: expect.closeTo(2 * (1 - 1e-4) * Math.log(1e4), 10), drifted: true }],
+  ])('a categorical feature with no shares, %s', (_, categories, rows, expected) => {
+    expect(feature(feed(new DriftAccumulator(baseline([unseen(categories)])), rows).report('m'), 'plan')).toMatchObject(expected);
+  });
+});
+
+describe('DriftAccumulator, a categorical prediction', () => {
+  const churned: BaselineFeature = { name: 'churned', kind: 'categorical', count: 1000, missing: 0, categories: { yes: 0.25, no: 0.75 }, other: 0 };
+  const model = baseline([age], churned);
+
+  it('counts the predicted labels into the baseline\'s categories', () => {
+    const accumulator = new DriftAccumulator(model);
+    ['yes', 'no', 'no', 'no'].forEach((label) => accumulator.addLine(line('15', undefined, label)));
+    // The baseline's shares exactly; "other" (share 0, raised to ε) adds chi2 = (0 − 4ε)² / 4ε = 4e-4 with 2 degrees of freedom: p = e^(−2e-4).
+    expect(accumulator.report('m').prediction).toEqual({ name: 'churned', kind: 'categorical', count: 4, missing: 0, psi: 0, ks: 0, pValue: expect.closeTo(Math.exp(-2e-4), 12), drifted: false });
+  });
+
+  it('drifts on labels away from the baseline\'s shares', () => {
+    const accumulator = new DriftAccumulator(model);
+    ['yes', 'yes', 'yes', 'no'].forEach((label) => accumulator.addLine(line('15', undefined, label)));
+    // 0.75 yes against 0.25: (0.75 − 0.25) ln 3 + (0.25 − 0.75) ln(1/3) = ln 3; "other" is 0 on both sides.
+    expect(accumulator.report('m').prediction).toMatchObject({ count: 4, psi: expect.closeTo(Math.log(3), 12), drifted: true });
+  });
+});
+
+describe('DriftAccumulator.addPrediction, the CaptureSink side', () => {
+  const churned: BaselineFeature = { name: 'churned', kind: 'categorical', count: 1000, missing: 0, categories: { yes: 0.5, no: 0.5 }, other: 0 };
+
+  // CaptureSink's contract: a number for a numeric prediction, a label for a categorical one. A
+  // value of the other kind cannot be binned (or labelled) as the baseline was, so it is missing.
+  it.each<[string, BaselineFeature, number | string | undefined, Partial<FeatureDrift>]>([
+    ['a number for a numeric prediction', score, 0.55, { count: 1, missing: 0 }],
+    ['NaN for a numeric prediction', score, NaN, { count: 0, missing: 1 }],
+    ['a label for a numeric prediction', score, '0.55', { count: 0, missing: 1 }],
+    ['a label for a categorical prediction', churned, 'yes', { count: 1, missing: 0 }],
+    ['undefined for a categorical prediction', churned, undefined, { count: 0, missing: 1 }],
+    ['a number for a categorical prediction', churned, 1, { count: 0, missing: 1 }],
+  ])('%s', (_, prediction, value, expected) => {
+    const accumulator = new DriftAccumulator(baseline([age], prediction));
+    accumulator.addPrediction(value);
+    expect(accumulator.report('m').prediction).toMatchObject(expected);
+  });
+
+  it('ignores a prediction when the baseline has none to compare it with', () => {
+    const accumulator = new DriftAccumulator(baseline([age]));
+    accumulator.addPrediction(0.5);
+    accumulator.addPrediction('yes');
+    expect(accumulator.report('m')).not.toHaveProperty('prediction');
+  });
+});

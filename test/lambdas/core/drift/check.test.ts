@@ -12,18 +12,21 @@ const CHECKED_AT = new Date('2026-11-22T10:21:00.000Z');
 const HOUR_10 = `${ENDPOINT}/primary/2026/11/22/10/`;
 
 /** In-memory ports, and what was done through them. */
-function fakes(setup: { production?: number; unknownModel?: boolean; baselineUri?: string; baselines?: Record<string, Baseline>; capture?: Record<string, readonly (readonly string[])[]>; reports?: Record<string, string>; refuseEvents?: boolean }) {
+function fakes(setup: { production?: number; unknownModel?: boolean; registryError?: Error; baselineUri?: string; baselines?: Record<string, Baseline>; capture?: Record<string, readonly (readonly string[])[]>; reports?: Record<string, string>; refuseEvents?: boolean }) {
   const done = {
     listed: [] as string[],
     stored: new Map<string, string>(Object.entries(setup.reports ?? {})),
     published: [] as { dimensions: Readonly<Record<string, string>>; values: readonly MetricValue[]; at: Date }[],
     events: [] as DriftDetectedDetail[],
     logs: [] as [level: string, message: string][],
+    /** The same log lines with their fields, what an operator searches the logs by. */
+    logged: [] as [level: string, message: string, fields: unknown][],
   };
   const ports: DriftCheckPorts = {
     registry: {
       pointers: async (model) => {
         if (setup.unknownModel) throw new UnknownModelError(model);
+        if (setup.registryError) throw setup.registryError;
         return setup.production === undefined ? {} : { production: setup.production };
       },
       getVersion: async () => ({ baselineUri: setup.baselineUri }) as ModelVersion,
@@ -57,7 +60,10 @@ function fakes(setup: { production?: number; unknownModel?: boolean; baselineUri
         done.events.push(detail);
       },
     },
-    log: { info: (message) => void done.logs.push(['info', message]), warn: (message) => void done.logs.push(['warn', message]) },
+    log: {
+      info: (message, fields) => void (done.logs.push(['info', message]), done.logged.push(['info', message, fields])),
+      warn: (message, fields) => void (done.logs.push(['warn', message]), done.logged.push(['warn', message, fields])),
+    },
   };
   return { ports, done };
 }
@@ -208,6 +214,52 @@ describe('checkDrift', () => {
   });
 });
 
+describe('checkDrift logs what it did, with the fields an operator searches by', () => {
+  const window = { model: 'churn', stage: 'test', windowId: '2026-11-22T10-00Z' };
+  const reportUri = 'mem://reports/churn/2026-11-22T10-00Z.json';
+  /** The info line of a checked window: its maxPsi and maxKs are the stored report's own. */
+  const checkedLine = (stored: StoredDriftReport, fields: { objects: number; records: number; noData: boolean; drifted: boolean; driftDetectedEventSent: boolean }) =>
+    ['info', 'checked drift', { ...window, version: 3, ...fields, maxPsi: stored.maxPsi, maxKs: stored.maxKs, reportUri }];
+
+  it.each<[string, Parameters<typeof fakes>[0], (stored: StoredDriftReport) => unknown[]]>([
+    ['no production version', { unknownModel: true }, () => [['info', 'no production version: nothing to compare', window]]],
+    ['no baseline', { production: 3 }, () => [['warn', 'the production version has no baseline: nothing to compare', { ...window, version: 3 }]]],
+    // No malformed line: no warning, only the summary.
+    ['steady traffic in two files', { production: 3, baselineUri: BASELINE_URI, capture: { [HOUR_10]: [[quiet(10)], [quiet(10)]] } }, (stored) => [checkedLine(stored, { objects: 2, records: 20, noData: false, drifted: false, driftDetectedEventSent: false })]],
+    ['an empty window', { production: 3, baselineUri: BASELINE_URI }, (stored) => [checkedLine(stored, { objects: 0, records: 0, noData: true, drifted: false, driftDetectedEventSent: false })]],
+    [
+      'a malformed line and an unreadable earlier report',
+      { production: 3, baselineUri: BASELINE_URI, capture: { [HOUR_10]: [[drift(4), MALFORMED_LINES['not-json']]] }, reports: { 'churn/2026-11-22T09-45Z': 'not json' } },
+      (stored) => [
+        ['warn', 'unreadable earlier drift report: counted as not drifted', { model: 'churn', reportUri: 'mem://reports/churn/2026-11-22T09-45Z.json' }],
+        ['warn', 'skipped malformed capture lines', { ...window, malformed: { 'not-json': 1 } }],
+        checkedLine(stored, { objects: 1, records: 4, noData: false, drifted: true, driftDetectedEventSent: false }),
+      ],
+    ],
+  ])('%s', async (_, setup, expected) => {
+    const { ports, done } = fakes(setup);
+    await checkDrift(input(), ports);
+    const stored = JSON.parse(done.stored.get('churn/2026-11-22T10-00Z') ?? '{}') as StoredDriftReport;
+    expect(done.logged).toEqual(expected(stored));
+  });
+});
+
+describe('checkDrift, the registry and the event', () => {
+  it('passes on a registry failure other than an unknown model, instead of reporting no production version', async () => {
+    const { ports, done } = fakes({ registryError: new Error('throttled'), production: 3, baselineUri: BASELINE_URI });
+    await expect(checkDrift(input(), ports)).rejects.toThrow('throttled');
+    expect({ logged: done.logged, listed: done.listed }).toEqual({ logged: [], listed: [] });
+  });
+
+  it('names only the features that drifted in the DriftDetected event', async () => {
+    // tenure and the score in their top bins, the plans half basic half pro as in the baseline.
+    const records = Array.from({ length: 4 }, (_, i) => ({ tenure: 95, plan: i % 2 === 0 ? 'basic' : 'pro', score: 0.95 }));
+    const { ports, done } = fakes({ production: 3, baselineUri: BASELINE_URI, capture: { [HOUR_10]: [[captureLine('2026-11-22T10:05:00Z', json(records))]] } });
+    await checkDrift(input({ consecutiveWindows: 1 }), ports);
+    expect(done.events.map((event) => event.features)).toEqual([['tenure', 'prediction']]);
+  });
+});
+
 describe('driftMetrics', () => {
   const report = { model: 'churn', records: 7, malformed: { 'not-json': 2, 'bad-base64': 1 }, maxPsi: 0.4, maxKs: 0.3, noData: false, drifted: true, thresholds: { psi: 0.2, ks: 0.1 } };
   const features = [
@@ -220,6 +272,24 @@ describe('driftMetrics', () => {
       'an empty window: its record counts only',
       { ...report, records: 0, malformed: {}, noData: true, drifted: false, features: [] },
       [{ dimensions: { Stage: 'test', Model: 'churn' }, values: [{ name: 'DriftRecords', unit: 'Count', value: 0 }, { name: 'DriftMalformedRecords', unit: 'Count', value: 0 }] }],
+    ],
+    [
+      'a window without a prediction: the features\' only',
+      { ...report, features },
+      [
+        {
+          dimensions: { Stage: 'test', Model: 'churn' },
+          values: [
+            { name: 'DriftMaxPSI', unit: 'None', value: 0.4 },
+            { name: 'DriftMaxKS', unit: 'None', value: 0.3 },
+            { name: 'DriftDetected', unit: 'Count', value: 1 },
+            { name: 'DriftRecords', unit: 'Count', value: 7 },
+            { name: 'DriftMalformedRecords', unit: 'Count', value: 3 },
+          ],
+        },
+        { dimensions: { Stage: 'test', Model: 'churn', Feature: 'tenure' }, values: [{ name: 'FeaturePSI', unit: 'None', value: 0.4 }, { name: 'FeatureKS', unit: 'None', value: 0.3 }] },
+        { dimensions: { Stage: 'test', Model: 'churn', Feature: 'plan' }, values: [{ name: 'FeaturePSI', unit: 'None', value: 0.1 }] },
+      ],
     ],
     [
       'a window with features and a prediction: KS for numeric ones only',

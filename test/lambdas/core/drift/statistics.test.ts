@@ -57,6 +57,16 @@ describe('ksDistance', () => {
     expect(ksDistance(DECILES, [0, 0, 0, 0, 0, 0, 0, 0, 0, 3])).toBeCloseTo(0.9, 12);
   });
 
+  it.each([
+    // Proportions that sum to less than 1 (a baseline rounded when written): the missing 0.1 would
+    // be a gap at the last edge, but that edge is +∞, where both CDFs are 1 by definition.
+    ['proportions short of 1, window in their shares', [0.5, 0.4], [1, 1], 0],
+    ['proportions short of 1, window all in the last bin', [0.5, 0.4], [0, 3], 0.5],
+    ['ten deciles that sum to 0.9', new Array<number>(10).fill(0.09), new Array<number>(10).fill(1), 0.09],
+  ])('compares only the edges below the last bin: %s', (_, proportions, counts, distance) => {
+    expect(ksDistance(proportions, counts)).toBeCloseTo(distance, 15);
+  });
+
   it('is 0 for an empty window and for a single bin', () => {
     expect(ksDistance(DECILES, new Array<number>(10).fill(0))).toBe(0);
     expect(ksDistance([1], [42])).toBe(0);
@@ -104,6 +114,11 @@ describe('chiSquarePValue', () => {
     }
   });
 
+  it.each([4, 6, 10, 20, 50])('matches the closed form at a statistic of df − 2 (x = a − 1) for %i degrees of freedom', (df) => {
+    // The series takes x < a + 1 there: the continued fraction's first denominator, x + 1 − a, is 0 at x = a − 1.
+    expect(Math.abs(chiSquarePValue(df - 2, df) - gammaQWhole(df / 2, df / 2 - 1))).toBeLessThan(1e-13);
+  });
+
   it('is 1 for a statistic of 0 or no degree of freedom, and falls to 0 for a huge statistic', () => {
     expect(chiSquarePValue(0, 3)).toBe(1);
     expect(chiSquarePValue(12, 0)).toBe(1);
@@ -122,10 +137,49 @@ describe('regularizedGammaQ and logGamma', () => {
     expect(regularizedGammaQ(3.5, Infinity)).toBe(0);
   });
 
+  it.each([-1, -0.5, -1e-300, -Infinity])('Q(a, x) = 1 for x = %d below 0, as for x = 0 (no log of a negative)', (x) => {
+    expect([regularizedGammaQ(2, x), regularizedGammaQ(0.5, x)]).toEqual([1, 1]);
+  });
+
+  it.each([2, 3, 5, 10, 20, 50])('Q(1, %d) = e^-x to 2e-15 relative: from x = a + 1 on, Q comes straight from the continued fraction', (x) => {
+    // The series computes P and returns 1 − P, so Q's relative error is P/Q times P's: at a = 1,
+    // x = 2 that is 6.4 times, about 4e-15; the continued fraction gives Q itself (Numerical Recipes §6.2).
+    expect(Math.abs(regularizedGammaQ(1, x) - Math.exp(-x)) / Math.exp(-x)).toBeLessThan(2e-15);
+  });
+
   it('logGamma matches factorials and Γ(1/2) = √π', () => {
     expect(logGamma(5)).toBeCloseTo(Math.log(24), 12);
     expect(logGamma(11)).toBeCloseTo(Math.log(3628800), 11);
     expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 12);
+  });
+
+  it.each([
+    // Γ(1/4) and Γ(1/3) to 20 digits (OEIS A068466, A073005): below 1/2 logGamma reflects.
+    [0.25, 3.6256099082219083119],
+    [1 / 3, 2.6789385347077476337],
+  ])('logGamma(%d) = ln Γ of the table value', (x, gamma) => {
+    expect(logGamma(x)).toBeCloseTo(Math.log(gamma), 14);
+  });
+
+  it('logGamma below 1/2 keeps Γ(x + 1) = x Γ(x) with the direct formula above it, on seeded random x in (0, 0.5)', () => {
+    let seed = 20261204;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 200; i += 1) {
+      const x = random() * 0.5 || 0.25;
+      expect([x, logGamma(x)]).toEqual([x, expect.closeTo(logGamma(x + 1) - Math.log(x), 13)]);
+    }
+  });
+
+  it('logGamma stays exact for tiny x, where the direct formula loses digits (and overflows below 1e-16): seeded x from 1e-15 to 1e-3', () => {
+    // Γ(x) ≈ 1/x there, so Lanczos' first term 676.5… / x swamps the rest; the reflection reads Γ(1 − x) instead.
+    let seed = 1122;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 100; i += 1) {
+      const x = 10 ** -(3 + 12 * random());
+      expect([x, logGamma(x)]).toEqual([x, expect.closeTo(logGamma(x + 1) - Math.log(x), 13)]);
+    }
+    // ln Γ(x) = −ln x − γx + O(x²): −ln x to the last digit at 1e-100.
+    expect(logGamma(1e-100)).toBeCloseTo(100 * Math.LN10, 12);
   });
 
   it('throws RangeError for a ≤ 0', () => {

@@ -101,6 +101,15 @@ describe('captureHourPrefixes', () => {
     expect(prefixes('2026-11-22T10:15:00Z', '2026-11-22T10:30:00Z', CAPTURE_SETTLE_MINUTES)).toEqual(['churn-prod/primary/2026/11/22/10/']);
   });
 
+  it.each([
+    // The last instant read is to − 1 ms + late: when that falls exactly on the hour, the hour's folder is read.
+    ['a window whose last millisecond is 11:00:00.000', '2026-11-22T10:50:00Z', '2026-11-22T11:00:00.001Z', 0, ['10', '11']],
+    ['a window whose late writes end at 11:00:00.000', '2026-11-22T10:40:00Z', '2026-11-22T10:55:00.001Z', 5, ['10', '11']],
+    ['a window whose late writes end at 10:59:59.999', '2026-11-22T10:40:00Z', '2026-11-22T10:55:00.000Z', 5, ['10']],
+  ])('reads up to and including the last instant\'s hour: %s', (_, from, to, late, hours) => {
+    expect(prefixes(from, to, late)).toEqual(hours.map((hour) => `churn-prod/primary/2026/11/22/${hour}/`));
+  });
+
   it('gives every hour of a long window and none for an empty one', () => {
     expect(prefixes('2026-11-22T10:30:00Z', '2026-11-22T13:30:00Z')).toHaveLength(4);
     expect(prefixes('2026-11-22T10:30:00Z', '2026-11-22T10:30:00Z')).toEqual([]);
