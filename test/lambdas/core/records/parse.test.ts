@@ -20,6 +20,8 @@ describe('splitCsvRecord', () => {
     ['"line one\nline two",3', ['line one\nline two', '3']],
     ['"open,', 'open'],
     ['"a"b,c', 'unexpected character after a closing quote at column 4'],
+    [',"a"', ['', 'a']],
+    ['"a",,"b"', ['a', '', 'b']],
   ])('%j → %j', (text, cells) => {
     expect(splitCsvRecord(text)).toEqual(cells);
   });
@@ -73,6 +75,35 @@ describe('parseCsv', () => {
     await expect(collect(parseCsv(linesOf('a,b,a\n1,2,3'), newParseStats(), { source: 'x.csv' }))).rejects.toThrow(new InvalidCsvHeaderError('x.csv', 'column "a" appears twice'));
   });
 
+  it('names the source "input" when none is given', async () => {
+    const stats = newParseStats();
+    await collect(parseCsv(linesOf('a,b\n1'), stats));
+    expect(stats.examples).toEqual([{ source: 'input', line: 2, reason: '1 fields where the header has 2' }]);
+  });
+
+  it('says which header column repeats, in an error named InvalidCsvHeaderError', async () => {
+    const error = await collect(parseCsv(linesOf('a,b,a\n1,2,3'), newParseStats(), { source: 'x.csv' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidCsvHeaderError);
+    expect((error as Error).name).toBe('InvalidCsvHeaderError');
+    expect((error as Error).message).toBe('x.csv: invalid CSV header: column "a" appears twice');
+  });
+
+  // A record of exactly 1 MiB may still close on the next line; one longer is a stray quote.
+  it('joins an open quoted field up to 1 MiB, and drops a longer one as a stray quote without losing the next rows', async () => {
+    const limit = 1024 * 1024;
+    const atLimit = `1,"${'x'.repeat(limit - 3)}`;
+    expect(atLimit).toHaveLength(limit);
+    const joined = newParseStats();
+    const kept = await collect(parseCsv(linesOf(`a,b\n${atLimit}\ny"\n`), joined));
+    expect(kept).toEqual([{ a: '1', b: `${'x'.repeat(limit - 3)}\ny` }]);
+    expect(joined.malformed).toBe(0);
+
+    const overLimit = newParseStats();
+    const rows = await collect(parseCsv(linesOf(`a,b\n${atLimit}x\n2,3\n`), overLimit));
+    expect(rows).toEqual([{ a: '2', b: '3' }]);
+    expect(overLimit).toEqual({ lines: 3, records: 1, malformed: 1, examples: [{ source: 'input', line: 2, reason: 'unterminated quoted field' }] });
+  });
+
   it('keeps at most five examples but counts every malformed line', async () => {
     const stats = newParseStats();
     await collect(parseCsv(linesOf(['a,b', ...Array(12).fill('x')].join('\n')), stats));
@@ -84,26 +115,30 @@ describe('parseCsv', () => {
 describe('parseJsonLines', () => {
   it('yields objects, counts and skips lines that are not JSON objects', async () => {
     const stats = newParseStats();
-    const text = '{"a":1,"b":"x"}\n\nnot json\n[1,2]\n"text"\n{"a":2}\n';
+    const text = '{"a":1,"b":"x"}\n\nnot json\n[1,2]\n"text"\n{"a":2}\n  \nnull\n';
     expect(await collect(parseJsonLines(linesOf(text), stats))).toEqual([{ a: 1, b: 'x' }, { a: 2 }]);
-    expect(stats).toMatchObject({ lines: 6, records: 2, malformed: 3 });
-    expect(stats.examples.map((e) => [e.line, e.reason])).toEqual([
-      [3, 'not JSON'],
-      [4, 'not a JSON object'],
-      [5, 'not a JSON object'],
+    expect(stats).toMatchObject({ lines: 8, records: 2, malformed: 4 });
+    expect(stats.examples.map((e) => [e.source, e.line, e.reason])).toEqual([
+      ['input', 3, 'not JSON'],
+      ['input', 4, 'not a JSON object'],
+      ['input', 5, 'not a JSON object'],
+      ['input', 8, 'not a JSON object'],
     ]);
   });
 });
 
 describe('parseRecords', () => {
   it.each([
-    ['\n\n{"a":1}\n{"a":2}', [{ a: 1 }, { a: 2 }]],
-    ['a\n1\n2', [{ a: '1' }, { a: '2' }]],
-    ['', []],
-  ])('sniffs the format of %j from the first non-blank line', async (text, records) => {
+    ['\n\n{"a":1}\n{"a":2}', [{ a: 1 }, { a: 2 }], 4],
+    ['a\n1\n2', [{ a: '1' }, { a: '2' }], 3],
+    ['', [], 0],
+    ['\n \n', [], 2],
+    [' \n{"a":1}', [{ a: 1 }], 2],
+    ['  {"a":1}', [{ a: 1 }], 1],
+  ])('sniffs the format of %j from the first non-blank line', async (text, records, lines) => {
     const stats: ParseStats = newParseStats();
     expect(await collect(parseRecords(linesOf(text), stats))).toEqual(records);
-    expect(stats.lines).toBe(text === '' ? 0 : text.split('\n').length);
+    expect(stats.lines).toBe(lines);
   });
 
   it('uses the given format', async () => {
@@ -135,6 +170,8 @@ describe('formatOfKey', () => {
     ['data/part-0.ndjson.gz', 'jsonl'],
     ['data/part-0.json', 'jsonl'],
     ['data/part-0', undefined],
+    // Only a trailing .gz is a compression suffix.
+    ['backup.gz.csv.gz', 'csv'],
   ])('%s → %s', (key, format) => {
     expect(formatOfKey(key)).toBe(format);
   });
