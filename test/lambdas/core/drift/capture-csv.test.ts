@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { categoryCell, numericCell } from '../../../../lambdas/core/baseline/statistics';
+import { categoryCell, mulberry32, numericCell } from '../../../../lambdas/core/baseline/statistics';
 import { CaptureDecoder, type CaptureSink, numericText, parseCaptureLine } from '../../../../lambdas/core/drift/capture';
 import type { Baseline, BaselineFeature } from '../../../../lib/contract';
 import type { MalformedReason } from '../../../../lambdas/core/drift/types';
@@ -33,17 +33,6 @@ function captureLine(data: string, encoding = 'CSV'): string {
 
 const parse = (payload: string, features: Features = XYZ) => parseCaptureLine(captureLine(payload), features);
 
-/** mulberry32: a small seeded PRNG, so a failing table reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const digitString = (random: () => number, count: number): string => Array.from({ length: count }, () => String(Math.floor(random() * 10))).join('');
 
@@ -204,7 +193,7 @@ describe('CSV records', () => {
   });
 
   it('agrees with the reference reader on generated payloads, plain and base64', () => {
-    const random = prng(4180);
+    const random = mulberry32(4180);
     // Pieces that meet at every boundary the reader has: separators, CRs, quotes of each kind.
     const cells = ['', '1', '-2.5', '1e3', ' 7 ', '12345678901234567890', 'gold', 'a b', 'é€', '"x,y"', '"he said ""hi"""', '"two\nlines"', '"q"tail', '""', '"', 'a"b', '\r', 'x\r'];
     const separators = [',', ',', ',', '\n', '\r\n', '\n\n', '\r\n\r\n', '\r'];
@@ -223,7 +212,7 @@ describe('CSV records', () => {
 
 /** Every text of a numeric-cell table: the forms numericCell accepts and the ones it refuses. */
 function numberTexts(seed: number, count: number): string[] {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const texts: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const sign = pick(random, ['', '', '-', '+']);
@@ -369,7 +358,7 @@ describe('a reused decoder', () => {
   });
 
   it('reads generated payloads one after another as the reference reads each', () => {
-    const random = prng(1115);
+    const random = mulberry32(1115);
     const cells = ['', '1', '11', '-5', '1e5', '1e-5', '1.5', ' 7 ', '"q"', '"a""b"', '"open', 'gold', '\r'];
     const payloads = Array.from({ length: 300 }, () => {
       let payload = '';

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureDecoder, parseCaptureLine, payloadFormat, type CaptureWindow } from '../../../../lambdas/core/drift/capture';
 import type { MalformedReason } from '../../../../lambdas/core/drift/types';
 import type { Baseline, BaselineFeature } from '../../../../lib/contract';
+import { mulberry32 } from '../../../../lambdas/core/baseline/statistics';
 
 type CaptureBaseline = Pick<Baseline, 'features' | 'prediction'>;
 
@@ -81,18 +82,6 @@ function decodeAll(lines: readonly string[], baseline: CaptureBaseline, window?:
 // ---------------------------------------------------------------------------------------------
 // Both ways of reading a line's fields agree: a differential test over a seeded table.
 // ---------------------------------------------------------------------------------------------
-
-/** mulberry32: a small seeded generator, so a failing case reproduces. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Labels whose JSON text differs from their value (a quote, a backslash, a tab, non-ASCII when
@@ -192,7 +181,7 @@ const LINE_LAYOUTS: [string, Layout][] = [
 ];
 
 describe('reading a line: SageMaker layout by the pattern and any other JSON layout by JSON.parse agree', () => {
-  const random = seeded(20261122);
+  const random = mulberry32(20261122);
   const table = Array.from({ length: 150 }, () => generate(random));
 
   it.each(LINE_LAYOUTS)('%s layout gives the generated records and predictions, line by line and through one decoder', (_name, layout) => {

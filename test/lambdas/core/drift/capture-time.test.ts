@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isoMillis } from '../../../../lambdas/core/drift/capture';
+import { mulberry32 } from '../../../../lambdas/core/baseline/statistics';
 
 // isoMillis is a fast path for the capture window: whatever it reads digit by digit must be what
 // Date.parse says, NaN included, or a record falls into (or out of) a window that the slow path
 // would have put elsewhere. So every case here compares with Date.parse, V8's own reading.
-
-/** mulberry32: a small seeded PRNG, so a failing table reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 const time = (year: number, month: number, day: number, hour: number, minute: number, second: number, fraction = ''): string =>
@@ -25,7 +14,7 @@ const agrees = (text: string) => expect([text, isoMillis(text)]).toEqual([text, 
 
 describe('isoMillis agrees with Date.parse', () => {
   it('on random instants from year 0 to 9999, with 0 to 9 fraction digits', () => {
-    const random = prng(20261122);
+    const random = mulberry32(20261122);
     // 0000-01-01 to 9999-12-31: toISOString keeps a four-digit year over this span.
     // (Date.UTC maps years 0 to 99 to 1900 to 1999, so year 0 is set by setUTCFullYear.)
     const from = new Date(0).setUTCFullYear(0, 0, 1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoTimestamp } from '../../../../lambdas/core/input/timestamp';
+import { mulberry32 } from '../../../../lambdas/core/baseline/statistics';
 
 describe('isoTimestamp', () => {
   it.each([
@@ -49,18 +50,6 @@ describe('isoTimestamp', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so a failing table reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 
 /** The reference, by the Gregorian rules alone: no Date involved. */
@@ -71,7 +60,7 @@ function daysInMonth(year: number, month: number): number {
 
 describe('isoTimestamp agrees with the Gregorian calendar', () => {
   it('on random two-digit fields (00 to 99) of random years 0000 to 9999, each read back as written or refused', () => {
-    const random = prng(20261204);
+    const random = mulberry32(20261204);
     const draw = (below: number) => Math.floor(random() * below);
     const disagreements: string[] = [];
     for (let i = 0; i < 4000; i += 1) {
