@@ -235,21 +235,81 @@ export class DynamoRegistry implements Registry {
   }
 
   async markClaimStarted(model: string, key: string, executionArn: string): Promise<void> {
+    // Not an event: the claim's RollbackStarted event already told the history.
+    await this.updateClaim(model, key, 'SET executionArn = :arn, startedAt = :at', { ':arn': executionArn, ':at': this.now().toISOString() });
+  }
+
+  private async updateClaim(model: string, key: string, updateExpression: string, values: Record<string, unknown>): Promise<void> {
     try {
-      // Not an event: the claim's RollbackStarted event already told the history.
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: pk(model), sk: claimSk(key) },
-          UpdateExpression: 'SET executionArn = :arn, startedAt = :at',
+          UpdateExpression: updateExpression,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':arn': executionArn, ':at': this.now().toISOString() },
+          ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException') throw new UnknownClaimError(model, key, { cause: error });
       throw error;
     }
+  }
+
+  async retakeClaim(
+    model: string,
+    key: string,
+    endedExecutionArn: string,
+    next: { readonly executionName: string; readonly actor: string; readonly reason: string; readonly details?: Readonly<Record<string, unknown>> },
+  ): Promise<RegistryEvent> {
+    return this.mutate(model, async (state, at) => {
+      const existing = await this.getClaim(model, key);
+      if (!existing) throw new UnknownClaimError(model, key);
+      // Another attempt already took it over (or never started one): that attempt owns it.
+      if (existing.executionArn !== endedExecutionArn) throw new AlreadyClaimedError(existing);
+      if (state.pointers.production !== existing.version) throw new NotInProductionError(model, existing.version, state.pointers.production);
+      const attempt = (existing.attempt ?? 1) + 1;
+      const details = { ...next.details, attempt, previousExecutionArn: endedExecutionArn };
+      const { executionArn: _arn, startedAt: _started, ...kept } = existing;
+      // createdAt restarts: a crash between this retake and the start is resumed like a first claim.
+      const record: ClaimRecord = { ...kept, createdAt: at, executionName: next.executionName, attempt, details };
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: this.table,
+            Item: { pk: pk(model), sk: claimSk(key), ...record },
+            ConditionExpression: 'executionArn = :ended',
+            ExpressionAttributeValues: { ':ended': endedExecutionArn },
+          },
+        },
+        this.statusCheck(model, existing.version, 'RolledBack'),
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: { pk: pk(model), sk: pointerSk('production') },
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': existing.version },
+          },
+        },
+      ];
+      const event = { type: 'RollbackStarted' as const, version: existing.version, actor: next.actor, reason: next.reason, details };
+      return { items, event, result: undefined };
+    }).then((r) => r.event);
+  }
+
+  async claimNotice(model: string, version: number, actor: string, reason: string, claim: { readonly key: string; readonly details?: Readonly<Record<string, unknown>> }): Promise<RegistryEvent> {
+    return this.mutate(model, async (_state, at) => {
+      const existing = await this.getClaim(model, claim.key);
+      if (existing) throw new AlreadyClaimedError(existing);
+      const record: ClaimRecord = { model, key: claim.key, version, createdAt: at, details: claim.details };
+      const items: TransactItem[] = [{ Put: { TableName: this.table, Item: { pk: pk(model), sk: claimSk(claim.key), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } }];
+      const event = { type: 'Failed' as const, version, actor, reason, details: claim.details };
+      return { items, event, result: undefined };
+    }).then((r) => r.event);
+  }
+
+  async markClaimNotified(model: string, key: string): Promise<void> {
+    await this.updateClaim(model, key, 'SET notifiedAt = :at', { ':at': this.now().toISOString() });
   }
 
   async recordFailure(model: string, failure: { type: 'GateFailed' | 'Failed'; actor: string; reason: string; version?: number; details?: Record<string, unknown> }): Promise<RegistryEvent> {

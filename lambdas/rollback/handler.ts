@@ -8,9 +8,9 @@ import { ENV } from '../../lib/contract';
 import { DynamoRegistry } from '../adapters/dynamo-registry';
 import { SageMakerEndpointReader } from '../adapters/sagemaker-endpoint';
 import { SfnDeployStarter } from '../adapters/sfn-deploy-starter';
+import { SfnExecutionReader } from '../adapters/sfn-execution-reader';
 import { SnsNotifier } from '../adapters/sns-notifier';
 import { modelNameSchema } from '../core/input/model-name';
-import type { Registry } from '../core/registry/model';
 import { rollBack, type RollbackPorts, type RollbackResult } from '../core/rollback/on-alarm';
 import type { AlarmFacts } from '../core/rollback/rollback';
 import { parseEvent } from '../shared/invalid-event';
@@ -20,10 +20,11 @@ import { logger, requireEnv, tracer } from '../shared/observability';
 /**
  * Automatic rollback, invoked by a model's EventBridge rule when one of its endpoint alarms
  * changes state: the core's `rollBack` over the registry, SageMaker (DescribeEndpoint), Step
- * Functions (the deploy workflow) and SNS (the model's topic).
+ * Functions (the deploy workflow: StartExecution, and DescribeExecution of an earlier rollback)
+ * and SNS (the model's topic).
  */
 export interface RollbackDeps {
-  readonly registry: Pick<Registry, 'pointers' | 'markRolledBack' | 'markClaimStarted'>;
+  readonly registry: RollbackPorts['registry'];
   readonly sagemaker: SageMakerClient;
   readonly sfn: SFNClient;
   readonly sns: SNSClient;
@@ -77,6 +78,7 @@ export function makeHandler(deps: RollbackDeps): (event: unknown) => Promise<Rol
     registry: deps.registry,
     endpoints: new SageMakerEndpointReader(deps.sagemaker),
     deploys: new SfnDeployStarter(deps.sfn),
+    executions: new SfnExecutionReader(deps.sfn),
     notifier: new SnsNotifier(deps.sns),
     log: logger,
     now: deps.now,

@@ -130,11 +130,15 @@ export class RuntimeStack extends Stack {
     const modelTopics = `arn:${stack.partition}:sns:${stack.region}:${stack.account}:${modelTopicPattern(stageName)}`;
     this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: [sagemakerArn('endpoint')] }));
     this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [deployStateMachines] }));
+    // A duplicate alarm asks whether the claimed rollback's execution ended without succeeding.
+    const deployExecutions = `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${workflowPattern(stageName, 'deploy')}:*`;
+    this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [deployExecutions] }));
     this.rollback.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [modelTopics] }));
     // The model topics are encrypted with the stage key.
     data.key.grant(this.rollback.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledgeWildcardResource(this.rollback.role, sagemakerArn('endpoint'), `The function serves every model of the stage; endpoints are named ${endpointName(stageName, '<model>')}.`);
     acknowledgeWildcardResource(this.rollback.role, deployStateMachines, `Deploy workflows are named ${workflowName(stageName, '<model>', 'deploy')}; the function starts the one of the model whose alarm fired.`);
+    acknowledgeWildcardResource(this.rollback.role, deployExecutions, `Executions of the deploy workflows (${workflowName(stageName, '<model>', 'deploy')}); the function reads the status of the rollback execution it started, whose name it chose.`);
     acknowledgeWildcardResource(this.rollback.role, modelTopics, `Model topics are named ${modelTopicName(stageName, '<model>')}; the function notifies the one of the model whose alarm fired.`);
 
     data.registry.grantRead(this.drift.function);

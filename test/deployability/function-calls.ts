@@ -1,3 +1,4 @@
+import { claimKeyOf, executionArnOf, executionNameOf, retryExecutionNameOf } from '../../lambdas/core/rollback/rollback';
 import { artifactPrefix, driftReportKey, ENV } from '../../lib/contract';
 import { dynamoTableArn, eventBusArn, sagemakerArn } from './arns';
 import type { FunctionInvocation } from './function-invocations';
@@ -76,7 +77,7 @@ const transactWrite = (...actions: string[]): DeclaredCall => ({ client: DOC, co
 const markClaimStartedOnly: DeclaredCall = {
   client: DOC,
   command: 'UpdateCommand',
-  notSent: 'UpdateCommand is DynamoRegistry.markClaimStarted, which only the rollback handler calls',
+  notSent: 'UpdateCommand is DynamoRegistry.markClaimStarted and markClaimNotified, which only the rollback handler calls',
 };
 
 /** By handler folder. A handler using DynamoRegistry bundles all of its commands, sent or not. */
@@ -140,11 +141,18 @@ export const FUNCTION_CALLS: Readonly<Record<string, readonly DeclaredCall[]>> =
   rollback: [
     { client: DOC, command: 'QueryCommand', requests: (i) => registry(i, 'dynamodb:Query') },
     { client: DOC, command: 'GetCommand', requests: (i) => registry(i, 'dynamodb:GetItem') },
-    // markRolledBack: the claim (Put), the version's status (Update), the event; a ConditionCheck on the claim's deployment.
+    // markRolledBack: the claim (Put), the version's status (Update), the event; a ConditionCheck on the claim's
+    // deployment. retakeClaim: the claim (Put), ConditionChecks on the version and the pointer. claimNotice: the claim (Put).
     transactWrite('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'),
     { client: DOC, command: 'UpdateCommand', requests: (i) => registry(i, 'dynamodb:UpdateItem') },
     { client: '@aws-sdk/client-sagemaker', command: 'DescribeEndpointCommand', requests: (i) => [{ action: 'sagemaker:DescribeEndpoint', resource: sagemakerArn(i.env, 'endpoint', text(i, 'endpointName')) }] },
     { client: '@aws-sdk/client-sfn', command: 'StartExecutionCommand', requests: (i) => [{ action: 'states:StartExecution', resource: text(i, 'stateMachineArn') }] },
+    {
+      client: '@aws-sdk/client-sfn',
+      command: 'DescribeExecutionCommand',
+      // A duplicate alarm asks how the claimed rollback's execution (of the same workflow) went.
+      requests: (i) => [{ action: 'states:DescribeExecution', resource: executionArnOf(text(i, 'stateMachineArn'), retryExecutionNameOf(executionNameOf(SAMPLE.version, claimKeyOf(`${text(i, 'endpointName')}-v${SAMPLE.version}-0a1b2c3d`)), 2)) }],
+    },
     { client: '@aws-sdk/client-sns', command: 'PublishCommand', requests: (i) => [{ action: 'sns:Publish', resource: text(i, 'topicArn') }] },
   ],
   drift: [

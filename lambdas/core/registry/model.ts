@@ -165,11 +165,18 @@ export interface ClaimRecord {
   /** The version the claim is about (the one rolled back). */
   readonly version: number;
   readonly createdAt: string;
-  /** Name of the execution the claimer starts (deterministic, so a restart is idempotent). */
-  readonly executionName: string;
+  /**
+   * Name of the execution the claimer starts (deterministic, so a restart is idempotent);
+   * absent on a notice claim, which starts none.
+   */
+  readonly executionName?: string;
   /** Set once that execution has been started. */
   readonly executionArn?: string;
   readonly startedAt?: string;
+  /** 1 for the first execution; one more each time `retakeClaim` replaces an ended one. @default 1 */
+  readonly attempt?: number;
+  /** A notice claim (no execution): set once its notification was sent. */
+  readonly notifiedAt?: string;
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
@@ -230,6 +237,22 @@ export interface Registry {
   getClaim(model: string, key: string): Promise<ClaimRecord | undefined>;
   /** Records on the claim that its execution was started. */
   markClaimStarted(model: string, key: string, executionArn: string): Promise<void>;
+  /**
+   * Hands a rollback claim whose execution `endedExecutionArn` ended without succeeding to a
+   * new attempt, in one transaction: the claim takes `next.executionName`, its attempt count
+   * goes up by one and it has no started execution; a RollbackStarted event records the retry.
+   * The version stays RolledBack and in production. @throws AlreadyClaimedError when the claim
+   * no longer names that execution (another attempt took it over first), UnknownClaimError
+   * when there is no claim, NotInProductionError when the version no longer serves.
+   */
+  retakeClaim(model: string, key: string, endedExecutionArn: string, next: { readonly executionName: string; readonly actor: string; readonly reason: string; readonly details?: Readonly<Record<string, unknown>> }): Promise<RegistryEvent>;
+  /**
+   * Writes a claim that stands for a notice about `version` (no execution) and a Failed event
+   * with `reason`, in one transaction. @throws AlreadyClaimedError when the key was claimed before.
+   */
+  claimNotice(model: string, version: number, actor: string, reason: string, claim: { readonly key: string; readonly details?: Readonly<Record<string, unknown>> }): Promise<RegistryEvent>;
+  /** Records on a notice claim that its notification was sent. @throws UnknownClaimError */
+  markClaimNotified(model: string, key: string): Promise<void>;
   recordFailure(model: string, failure: { type: 'GateFailed' | 'Failed'; actor: string; reason: string; version?: number; details?: Record<string, unknown> }): Promise<RegistryEvent>;
   pointers(model: string): Promise<Pointers>;
   history(model: string): Promise<RegistryEvent[]>;

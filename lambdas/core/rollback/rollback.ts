@@ -97,12 +97,40 @@ export function claimKeyOf(endpointConfigName: string): string {
 }
 
 /**
+ * The notice key: an alarm with no last-good version is told once per deployment (endpoint
+ * config), the incident, however often its alarms fire or their events are redelivered.
+ */
+export function noticeKeyOf(endpointConfigName: string): string {
+  return `no-last-good#${endpointConfigName}`;
+}
+
+/**
  * The deploy execution's name: deterministic per claim, so a retried or resumed attempt
  * starts the same execution (Step Functions refuses a second one with the same name), and
  * within the 80 characters Step Functions allows.
  */
 export function executionNameOf(productionVersion: number, claimKey: string): string {
   return `rollback-v${productionVersion}-${createHash('sha256').update(claimKey).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The name of a later attempt at a claimed rollback, after the earlier execution ended without
+ * succeeding: Step Functions keeps a name taken for 90 days, so each attempt needs its own.
+ */
+export function retryExecutionNameOf(executionName: string, attempt: number): string {
+  return `${executionName}-attempt-${attempt}`;
+}
+
+/**
+ * How Step Functions reports an execution (DescribeExecution `status`,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html).
+ * `PENDING_REDRIVE` means a redrive was asked for and is about to run it again.
+ */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+/** An execution that ended without succeeding, and will not run again by itself. */
+export function endedUnsuccessfully(status: ExecutionStatus | undefined): boolean {
+  return status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED';
 }
 
 /** The ARN of a state machine's (standard) execution, as Step Functions forms it. */

@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeEndpointCommand, SageMakerClient, SageMakerServiceException, type DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
-import { ExecutionAlreadyExists, SFNClient, SFNServiceException, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, SFNServiceException, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
@@ -131,6 +131,9 @@ describe('rollback handler', () => {
   const describeInputs = () => sagemaker.commandCalls(DescribeEndpointCommand).map((c) => c.args[0].input);
   const startInputs = () => sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
   const publishInputs = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+  const describeExecutionInputs = () => sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input);
+  /** DescribeExecution's answer for a rollback execution, as documented (only the fields read matter). */
+  const execution = (executionArn: string, stateMachineArn: string, status: 'RUNNING' | 'FAILED' | 'TIMED_OUT' | 'ABORTED') => ({ executionArn, stateMachineArn, status, startDate: T0 });
 
   function expectNothingSent(): void {
     expect(sfn.calls()).toHaveLength(0);
@@ -145,6 +148,8 @@ describe('rollback handler', () => {
     const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${endpointName}-deploy:${name}`;
     sagemaker.on(DescribeEndpointCommand).resolves(serving(endpointName, 3));
     sfn.on(StartExecutionCommand).resolves({ executionArn, startDate: T0 });
+    // Deliveries that find the claim started ask how its execution goes.
+    sfn.on(DescribeExecutionCommand).resolves(execution(executionArn, stateMachineArn, 'RUNNING'));
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const historyBefore = await registry.history(model);
 
@@ -157,6 +162,7 @@ describe('rollback handler', () => {
     const reason = reasonOf(`${endpointName}-latency-p99`);
     const deployInput: DeployInput = { model, version: 2, strategy: 'all-at-once', rollback: true, reason, requestedBy: 'gantry-rollback' };
     expect(startInputs()).toEqual([{ stateMachineArn, name, input: JSON.stringify(deployInput) }]);
+    expect(new Set(describeExecutionInputs().map((i) => i.executionArn))).toEqual(describeExecutionInputs().length === 0 ? new Set() : new Set([executionArn]));
     expect(publishInputs()).toEqual([
       {
         TopicArn: topicArn,
@@ -197,11 +203,12 @@ describe('rollback handler', () => {
   });
 
   it('treats a second, different alarm about the same deployment as a duplicate', async () => {
-    const { model, endpointName, event } = names();
+    const { model, endpointName, stateMachineArn, event } = names();
     await seed(model, 2, 2);
     const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${endpointName}-deploy:${expectedName(2, deploymentResourceName(endpointName, 2, '1a2b3c4d'))}`;
     sagemaker.on(DescribeEndpointCommand).resolves(serving(endpointName, 2));
     sfn.on(StartExecutionCommand).resolves({ executionArn, startDate: T0 });
+    sfn.on(DescribeExecutionCommand).resolves(execution(executionArn, stateMachineArn, 'RUNNING'));
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await expect(makeHandler(deps)(event())).resolves.toMatchObject({ action: 'started', executionArn });
     const items = await itemsOf(model);
@@ -210,6 +217,7 @@ describe('rollback handler', () => {
     const second = await makeHandler(deps)(event(`${endpointName}-5xx`, { id: 'another-event', timestamp: '2026-03-01T10:34:00.000+0000' }));
 
     expect(second).toEqual({ action: 'duplicate', key: `rollback#${deploymentResourceName(endpointName, 2, '1a2b3c4d')}`, executionArn });
+    expect(describeExecutionInputs()).toEqual([{ executionArn }]);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     expect(await itemsOf(model)).toEqual(items);
@@ -232,15 +240,22 @@ describe('rollback handler', () => {
     expect(await itemsOf(model)).toEqual(items);
   });
 
-  it('notifies once, changing nothing, when there is no last-good version', async () => {
+  it('notifies once per deployment when there is no last-good version, however often the alarm repeats, and changes no version or pointer', async () => {
     const { model, endpointName, stateMachineArn, topicArn, event } = names();
     await seed(model, 1, 1);
     sagemaker.on(DescribeEndpointCommand).resolves(serving(endpointName, 1));
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const [history, pointers, versions, items] = await Promise.all([registry.history(model), registry.pointers(model), registry.listVersions(model), itemsOf(model)]);
+    const [history, pointers, versions] = await Promise.all([registry.history(model), registry.pointers(model), registry.listVersions(model)]);
 
-    await expect(makeHandler(deps)(event())).resolves.toEqual({ action: 'no-last-good', productionVersion: 1 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => makeHandler(deps)(event())));
+    // The same alarm again ten minutes later (it went back to OK and fired again), and another alarm.
+    clock = new Date(T0.getTime() + 10 * 60_000);
+    results.push(await makeHandler(deps)(event(undefined, { id: 'later', timestamp: '2026-03-01T10:40:00.000+0000' })));
+    results.push(await makeHandler(deps)(event(`${endpointName}-5xx`, { id: 'other', timestamp: '2026-03-01T10:40:00.000+0000' })));
 
+    expect(results.filter((r) => r.action === 'no-last-good' && r.notified)).toHaveLength(1);
+    expect(results).toEqual(expect.arrayContaining([{ action: 'no-last-good', productionVersion: 1, notified: false }]));
+    expect(results.every((r) => r.action === 'no-last-good')).toBe(true);
     expect(publishInputs()).toEqual([
       {
         TopicArn: topicArn,
@@ -258,10 +273,116 @@ describe('rollback handler', () => {
       },
     ]);
     expect(sfn.calls()).toHaveLength(0);
-    expect(await registry.history(model)).toEqual(history);
+    // The history tells it once; versions and pointers are as they were.
+    const configName = deploymentResourceName(endpointName, 1, '1a2b3c4d');
+    const details = { alarmName: `${endpointName}-latency-p99`, eventId: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92', alarmAt: '2026-03-01T10:30:00.123Z', endpointConfigName: configName };
+    expect(await registry.history(model)).toEqual([
+      ...history,
+      { model, seq: history.length + 1, type: 'Failed', at: T0.toISOString(), actor: 'gantry-rollback', version: 1, reason: `${reasonOf(`${endpointName}-latency-p99`)}; no last-good version to roll back to`, details },
+    ]);
     expect(await registry.pointers(model)).toEqual(pointers);
     expect(await registry.listVersions(model)).toEqual(versions);
-    expect(await itemsOf(model)).toEqual(items);
+    expect(await registry.getClaim(model, `no-last-good#${configName}`)).toEqual({ model, key: `no-last-good#${configName}`, version: 1, createdAt: T0.toISOString(), notifiedAt: T0.toISOString(), details });
+  });
+
+  it('notifies again for the next deployment with no last-good version: each deployment is its own incident', async () => {
+    const { model, endpointName, event } = names();
+    await seed(model, 1, 1);
+    sagemaker.on(DescribeEndpointCommand).resolves(serving(endpointName, 1));
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    await makeHandler(deps)(event());
+    // Version 1 deployed again (a new endpoint config) after a fix to the serving image.
+    sagemaker.on(DescribeEndpointCommand).resolves(serving(endpointName, 1, { EndpointConfigName: deploymentResourceName(endpointName, 1, '9f8e7d6c'), LastModifiedTime: new Date('2026-03-01T11:00:00Z') }));
+    clock = new Date('2026-03-01T11:30:05.000Z');
+    await expect(makeHandler(deps)(event(undefined, { id: 'next', timestamp: '2026-03-01T11:30:00.000+0000' }))).resolves.toEqual({ action: 'no-last-good', productionVersion: 1, notified: true });
+    expect(publishInputs()).toHaveLength(2);
+  });
+
+  it('notifies on the retry when SNS failed after the notice was claimed', async () => {
+    const { model, endpointName, event } = names();
+    await seed(model, 1, 1);
+    sagemaker.on(DescribeEndpointCommand).resolves(serving(endpointName, 1));
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(new SNSServiceException({ name: 'InternalErrorException', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'Internal error' }))
+      .resolves({ MessageId: 'm-2' });
+    await expect(makeHandler(deps)(event())).rejects.toMatchObject({ name: 'InternalErrorException' });
+    clock = new Date(T0.getTime() + 60_000);
+    await expect(makeHandler(deps)(event())).resolves.toEqual({ action: 'no-last-good', productionVersion: 1, notified: true });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+    expect((await registry.history(model)).filter((e) => e.type === 'Failed')).toHaveLength(1);
+  });
+
+  describe('a rollback whose execution ended without succeeding', () => {
+    /** A model whose rollback of version 2 started, and whose execution then ended with `status`. */
+    async function failedRollback(status: 'FAILED' | 'TIMED_OUT' | 'ABORTED') {
+      const { model, endpointName, stateMachineArn, event } = names();
+      await seed(model, 2, 2);
+      const configName = deploymentResourceName(endpointName, 2, '1a2b3c4d');
+      const name = expectedName(2, configName);
+      const firstArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${endpointName}-deploy:${name}`;
+      const retryArn = `${firstArn}-attempt-2`;
+      sagemaker.on(DescribeEndpointCommand).resolves(serving(endpointName, 2));
+      sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: firstArn, startDate: T0 }).resolves({ executionArn: retryArn, startDate: T0 });
+      sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+      await expect(makeHandler(deps)(event())).resolves.toMatchObject({ action: 'started', executionArn: firstArn });
+      sfn.on(DescribeExecutionCommand, { executionArn: firstArn }).resolves(execution(firstArn, stateMachineArn, status));
+      sfn.on(DescribeExecutionCommand, { executionArn: retryArn }).resolves(execution(retryArn, stateMachineArn, 'RUNNING'));
+      return { model, endpointName, stateMachineArn, event, configName, name, firstArn, retryArn };
+    }
+
+    it.each(['FAILED', 'TIMED_OUT', 'ABORTED'] as const)('%s: the next alarm takes the claim over and starts one new execution, once for 20 concurrent deliveries', async (status) => {
+      const { model, endpointName, stateMachineArn, event, configName, name, firstArn, retryArn } = await failedRollback(status);
+      const historyBefore = await registry.history(model);
+      clock = new Date(T0.getTime() + 20 * 60_000);
+
+      const results = await Promise.all(Array.from({ length: 20 }, () => makeHandler(deps)(event(`${endpointName}-5xx`, { id: 'after-failure', timestamp: '2026-03-01T10:49:00.000+0000' }))));
+
+      expect(results.filter((r) => r.action === 'retried')).toEqual([{ action: 'retried', executionArn: retryArn, fromVersion: 2, toVersion: 1 }]);
+      expect(results.filter((r) => r.action === 'duplicate')).toHaveLength(19);
+      const reason = reasonOf(`${endpointName}-5xx`);
+      expect(startInputs()).toEqual([
+        expect.objectContaining({ stateMachineArn, name }),
+        { stateMachineArn, name: `${name}-attempt-2`, input: JSON.stringify({ model, version: 1, strategy: 'all-at-once', rollback: true, reason, requestedBy: 'gantry-rollback' }) },
+      ]);
+      // Every delivery asked about the execution its claim named: the failed one, or (for the late) the retry.
+      expect(describeExecutionInputs().every((i) => i.executionArn === firstArn || i.executionArn === retryArn)).toBe(true);
+      expect(describeExecutionInputs()).toContainEqual({ executionArn: firstArn });
+      expect(publishInputs().map((p) => p.Subject)).toEqual([`Gantry: rolling back ${model} from v2 to v1`, `Gantry: rolling back ${model} from v2 to v1`]);
+      const details = { alarmName: `${endpointName}-5xx`, eventId: 'after-failure', eventTime: '2026-03-01T10:30:01Z', alarmAt: '2026-03-01T10:49:00.000Z', toVersion: 1, previousStatus: status, attempt: 2, previousExecutionArn: firstArn };
+      expect(await registry.history(model)).toEqual([...historyBefore, { model, seq: historyBefore.length + 1, type: 'RollbackStarted', at: clock.toISOString(), actor: 'gantry-rollback', version: 2, reason, details }]);
+      expect(await registry.getClaim(model, `rollback#${configName}`)).toEqual({
+        model,
+        key: `rollback#${configName}`,
+        version: 2,
+        createdAt: clock.toISOString(),
+        executionName: `${name}-attempt-2`,
+        executionArn: retryArn,
+        startedAt: clock.toISOString(),
+        attempt: 2,
+        details,
+      });
+      expect(await registry.getVersion(model, 2)).toMatchObject({ status: 'RolledBack' });
+      expect(await registry.pointers(model)).toEqual({ production: 2, lastGood: 1 });
+    });
+
+    it('is a duplicate while DescribeExecution does not know the execution yet (eventually consistent)', async () => {
+      const { model, event, stateMachineArn, firstArn } = await failedRollback('FAILED');
+      sfn.on(DescribeExecutionCommand, { executionArn: firstArn }).rejects(new ExecutionDoesNotExist({ $metadata: { httpStatusCode: 400 }, message: `Execution Does Not Exist: '${firstArn}'` }));
+      const items = await itemsOf(model);
+      await expect(makeHandler(deps)(event())).resolves.toMatchObject({ action: 'duplicate', executionArn: firstArn });
+      expect(startInputs().map((i) => i.stateMachineArn)).toEqual([stateMachineArn]);
+      expect(await itemsOf(model)).toEqual(items);
+    });
+
+    it('throws another Step Functions error, so that Lambda retries, writing nothing', async () => {
+      const { model, event, firstArn } = await failedRollback('FAILED');
+      sfn.on(DescribeExecutionCommand, { executionArn: firstArn }).rejects(new SFNServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }));
+      const items = await itemsOf(model);
+      await expect(makeHandler(deps)(event())).rejects.toMatchObject({ name: 'ThrottlingException' });
+      expect(startInputs()).toHaveLength(1);
+      expect(await itemsOf(model)).toEqual(items);
+    });
   });
 
   it('ignores a stale alarm, raised before the endpoint last changed', async () => {
@@ -347,6 +468,9 @@ describe('rollback handler', () => {
       registry: {
         pointers: (m) => registry.pointers(m),
         markClaimStarted: (m, k, a) => registry.markClaimStarted(m, k, a),
+        retakeClaim: (...args) => registry.retakeClaim(...args),
+        claimNotice: (...args) => registry.claimNotice(...args),
+        markClaimNotified: (m, k) => registry.markClaimNotified(m, k),
         markRolledBack: async (...args) => {
           await registry.markRolledBack(...args);
           throw new Error('Task timed out after 30.00 seconds');
@@ -369,7 +493,8 @@ describe('rollback handler', () => {
     expect(await registry.getClaim(model, `rollback#${deploymentResourceName(endpointName, 2, '1a2b3c4d')}`)).toMatchObject({ executionName: name, executionArn, createdAt: T0.toISOString(), startedAt: clock.toISOString() });
     expect((await registry.history(model)).filter((e) => e.type === 'RollbackStarted')).toHaveLength(1);
 
-    // Once started, later deliveries are duplicates, however late.
+    // Once started, later deliveries are duplicates, however late, while the execution runs.
+    sfn.on(DescribeExecutionCommand).resolves(execution(executionArn, stateMachineArn, 'RUNNING'));
     clock = new Date(T0.getTime() + 3_600_000);
     await expect(makeHandler(deps)(event())).resolves.toMatchObject({ action: 'duplicate', executionArn });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);

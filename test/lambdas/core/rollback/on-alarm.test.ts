@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlreadyClaimedError, UnknownModelError, type ClaimRecord, type Pointers, type RegistryEvent } from '../../../../lambdas/core/registry/model';
 import { rollBack, type RollbackPorts, type RollbackRequest, type RollbackResult } from '../../../../lambdas/core/rollback/on-alarm';
-import { claimKeyOf, executionNameOf, type EndpointFacts, type Notification } from '../../../../lambdas/core/rollback/rollback';
+import { claimKeyOf, executionNameOf, noticeKeyOf, retryExecutionNameOf, type EndpointFacts, type ExecutionStatus, type Notification } from '../../../../lambdas/core/rollback/rollback';
 import type { DeployInput } from '../../../../lib/contract';
 
 const STATE_MACHINE = 'arn:aws:states:us-east-1:111111111111:stateMachine:gantry-test-churn-deploy';
@@ -32,6 +32,12 @@ interface Setup {
   readonly claimFails?: Error;
   /** pointers fails with this. */
   readonly pointersFail?: Error;
+  /** DescribeExecution of the claimed execution answers this. @default 'RUNNING' */
+  readonly executionStatus?: ExecutionStatus | undefined;
+  /** retakeClaim finds the claim taken over by another attempt, which started this execution. */
+  readonly retakenBy?: string;
+  /** A notice claim an earlier alarm left (no last-good version). */
+  readonly notice?: Partial<ClaimRecord>;
   /** Overrides the clock and resume window of the ports; `undefined` leaves the port out. */
   readonly now?: (() => Date) | undefined;
   readonly resumeAfterMs?: number | undefined;
@@ -45,6 +51,10 @@ function fakes(setup: Setup) {
     started: [] as { stateMachineArn: string; executionName: string; input: DeployInput }[],
     notified: [] as { topicArn: string; notification: Notification }[],
     claimStarted: [] as { key: string; executionArn: string }[],
+    described: [] as string[],
+    retaken: [] as { key: string; endedExecutionArn: string; executionName: string; reason: string; details: Readonly<Record<string, unknown>> | undefined }[],
+    notices: [] as { version: number; key: string; reason: string; details: Readonly<Record<string, unknown>> | undefined }[],
+    noticeMarked: [] as string[],
   };
   const ports: RollbackPorts = {
     registry: {
@@ -61,8 +71,25 @@ function fakes(setup: Setup) {
         return {} as RegistryEvent;
       },
       markClaimStarted: async (_model, key, executionArn) => void done.claimStarted.push({ key, executionArn }),
+      retakeClaim: async (model, key, endedExecutionArn, next) => {
+        if (setup.retakenBy !== undefined) throw new AlreadyClaimedError({ model, key, version: 3, createdAt: NOW.toISOString(), executionName: 'other', executionArn: setup.retakenBy });
+        done.retaken.push({ key, endedExecutionArn, executionName: next.executionName, reason: next.reason, details: next.details });
+        return {} as RegistryEvent;
+      },
+      claimNotice: async (model, version, _actor, reason, claim) => {
+        if (setup.notice) throw new AlreadyClaimedError({ model, key: claim.key, version, createdAt: NOW.toISOString(), ...setup.notice });
+        done.notices.push({ version, key: claim.key, reason, details: claim.details });
+        return {} as RegistryEvent;
+      },
+      markClaimNotified: async (_model, key) => void done.noticeMarked.push(key),
     },
     endpoints: { describe: async () => setup.endpoint },
+    executions: {
+      status: async (arn) => {
+        done.described.push(arn);
+        return 'executionStatus' in setup ? setup.executionStatus : 'RUNNING';
+      },
+    },
     deploys: {
       start: async (stateMachineArn, executionName, input) => {
         done.started.push({ stateMachineArn, executionName, input });
@@ -92,7 +119,8 @@ describe('rollBack', () => {
     ['a deployment baking', { endpoint: { ...inService, pendingDeployment: true } }, {}, { action: 'ignored', reason: 'deployment in progress' }, { rolledBack: 0, started: 0, notified: [] }],
     ['an alarm older than the deployment', { endpoint: { ...inService, lastModifiedTime: new Date('2026-03-01T10:31:00Z') } }, {}, { action: 'ignored', reason: 'alarm predates the current deployment' }, { rolledBack: 0, started: 0, notified: [] }],
     ['a model the registry does not know', { endpoint: inService, pointers: 'unknown-model' }, {}, { action: 'ignored', reason: 'the model has no production version' }, { rolledBack: 0, started: 0, notified: [] }],
-    ['no last-good version', { endpoint: inService, pointers: { production: 3 } }, {}, { action: 'no-last-good', productionVersion: 3 }, { rolledBack: 0, started: 0, notified: ['Gantry: churn alarm, no version to roll back to'] }],
+    ['no last-good version', { endpoint: inService, pointers: { production: 3 } }, {}, { action: 'no-last-good', productionVersion: 3, notified: true }, { rolledBack: 0, started: 0, notified: ['Gantry: churn alarm, no version to roll back to'] }],
+    ['no last-good version, already told for this deployment', { endpoint: inService, pointers: { production: 3 }, notice: { notifiedAt: NOW.toISOString() } }, {}, { action: 'no-last-good', productionVersion: 3, notified: false }, { rolledBack: 0, started: 0, notified: [] }],
     ['a first alarm', { endpoint: inService, pointers: { production: 3, lastGood: 2 } }, {}, { action: 'started', executionArn, fromVersion: 3, toVersion: 2 }, { rolledBack: 1, started: 1, notified: ['Gantry: rolling back churn from v3 to v2'] }],
     [
       'a duplicate of a started rollback',
@@ -114,7 +142,7 @@ describe('rollBack', () => {
     expect(await rollBack(request(alarm), ports)).toStrictEqual(result);
     expect({ rolledBack: done.rolledBack.length, started: done.started.length, notified: done.notified.map((n) => n.notification.subject) }).toEqual(counts);
     expect(done.notified.every((n) => n.topicArn === TOPIC)).toBe(true);
-    expect(done.claimStarted).toEqual(result.action === 'started' || result.action === 'resumed' ? [{ key: KEY, executionArn: result.executionArn }] : []);
+    expect(done.claimStarted).toEqual(result.action === 'started' || result.action === 'resumed' || result.action === 'retried' ? [{ key: KEY, executionArn: result.executionArn }] : []);
   });
 
   it('claims, starts the deploy workflow with last-good, and records the start under one execution name', async () => {
@@ -191,7 +219,7 @@ describe('rollBack', () => {
       'a duplicate of a started rollback',
       { endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { executionArn: 'arn:started' } },
       {},
-      [{ level: 'info', message: 'duplicate alarm: the deployment is already being rolled back', fields: { ...logged, key: KEY, claimedAt: NOW.toISOString(), executionArn: 'arn:started' } }],
+      [{ level: 'info', message: 'duplicate alarm: the deployment is already being rolled back', fields: { ...logged, key: KEY, claimedAt: NOW.toISOString(), executionArn: 'arn:started', executionStatus: 'RUNNING' } }],
     ],
     [
       'a claim left by a crashed attempt',
@@ -206,5 +234,125 @@ describe('rollBack', () => {
     const { ports, done } = fakes(setup);
     await rollBack(request(alarm), ports);
     expect(done.logs).toStrictEqual(logs);
+  });
+
+  describe('a claimed rollback whose execution ended', () => {
+    const ended = 'arn:aws:states:us-east-1:111111111111:execution:gantry-test-churn-deploy:' + executionName;
+    const retryName = retryExecutionNameOf(executionName, 2);
+    const retryArn = `arn:aws:states:us-east-1:111111111111:execution:gantry-test-churn-deploy:${retryName}`;
+    const setup = (patch: Setup): Setup => ({ endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { executionArn: ended, executionName }, ...patch });
+
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html: the statuses an execution can have.
+    it.each<[ExecutionStatus | undefined, RollbackResult['action']]>([
+      ['FAILED', 'retried'],
+      ['TIMED_OUT', 'retried'],
+      ['ABORTED', 'retried'],
+      ['RUNNING', 'duplicate'],
+      ['PENDING_REDRIVE', 'duplicate'],
+      ['SUCCEEDED', 'duplicate'],
+      // Not yet visible (DescribeExecution is eventually consistent): it may be running.
+      [undefined, 'duplicate'],
+    ])('%s: %s', async (status, action) => {
+      const { ports, done } = fakes(setup({ executionStatus: status }));
+      expect((await rollBack(request(), ports)).action).toBe(action);
+      expect(done.described).toEqual([ended]);
+      expect(done.started.length).toBe(action === 'retried' ? 1 : 0);
+    });
+
+    it('releases the claim to a new attempt under a new execution name, starts it, tells the topic and records the start', async () => {
+      const { ports, done } = fakes(setup({ executionStatus: 'FAILED' }));
+      expect(await rollBack(request(), ports)).toStrictEqual({ action: 'retried', executionArn: retryArn, fromVersion: 3, toVersion: 2 });
+      expect(done.rolledBack).toEqual([]);
+      expect(done.retaken).toEqual([
+        {
+          key: KEY,
+          endedExecutionArn: ended,
+          executionName: retryName,
+          reason: 'alarm gantry-test-churn-p99 in ALARM: Threshold Crossed',
+          details: { alarmName: 'gantry-test-churn-p99', eventId: 'event-1', eventTime: '2026-03-01T10:30:01Z', alarmAt: '2026-03-01T10:30:00.000Z', toVersion: 2, previousStatus: 'FAILED' },
+        },
+      ]);
+      expect(done.started.map((s) => [s.executionName, s.input.version, s.input.rollback])).toEqual([[retryName, 2, true]]);
+      expect(done.notified.map((n) => n.notification.subject)).toEqual(['Gantry: rolling back churn from v3 to v2']);
+      expect(done.claimStarted).toEqual([{ key: KEY, executionArn: retryArn }]);
+      expect(done.logs.map((l) => [l.level, l.message])).toEqual([
+        ['warn', 'retrying a rollback whose execution ended without succeeding'],
+        ['info', 'rollback retried'],
+      ]);
+      expect(done.logs[0]!.fields).toEqual({ ...logged, key: KEY, previousExecutionArn: ended, previousStatus: 'FAILED', attempt: 2 });
+    });
+
+    it('counts attempts on from the claim: the third attempt gets its own name', async () => {
+      const { ports, done } = fakes(setup({ executionStatus: 'TIMED_OUT', claim: { executionArn: ended, executionName: retryName, attempt: 2 } }));
+      await rollBack(request(), ports);
+      expect(done.retaken.map((r) => r.executionName)).toEqual([retryExecutionNameOf(executionName, 3)]);
+    });
+
+    it('is a duplicate, starting nothing, when another alarm retried the claim first', async () => {
+      const { ports, done } = fakes(setup({ executionStatus: 'FAILED', retakenBy: 'arn:other-attempt' }));
+      expect(await rollBack(request(), ports)).toStrictEqual({ action: 'duplicate', key: KEY, executionArn: 'arn:other-attempt' });
+      expect({ started: done.started, notified: done.notified, claimStarted: done.claimStarted }).toEqual({ started: [], notified: [], claimStarted: [] });
+    });
+
+    it('passes on an error of the retake other than a lost race, starting nothing', async () => {
+      const { ports, done } = fakes(setup({ executionStatus: 'FAILED' }));
+      ports.registry.retakeClaim = async () => {
+        throw new Error('DynamoDB is throttling');
+      };
+      await expect(rollBack(request(), ports)).rejects.toThrow('DynamoDB is throttling');
+      expect(done.started).toEqual([]);
+    });
+  });
+
+  describe('an alarm with no last-good version', () => {
+    const noLastGood: Setup = { endpoint: inService, pointers: { production: 3 } };
+
+    it('claims a notice for the deployment, notifies, then marks the notice sent', async () => {
+      const { ports, done } = fakes(noLastGood);
+      await rollBack(request(), ports);
+      expect(done.notices).toEqual([
+        {
+          version: 3,
+          key: noticeKeyOf(CONFIG),
+          reason: 'alarm gantry-test-churn-p99 in ALARM: Threshold Crossed; no last-good version to roll back to',
+          details: { alarmName: 'gantry-test-churn-p99', eventId: 'event-1', alarmAt: '2026-03-01T10:30:00.000Z', endpointConfigName: CONFIG },
+        },
+      ]);
+      expect(done.notified).toHaveLength(1);
+      expect(done.noticeMarked).toEqual([noticeKeyOf(CONFIG)]);
+    });
+
+    it.each<[string, Partial<ClaimRecord>, boolean]>([
+      ['told already', { notifiedAt: '2026-03-01T10:20:00.000Z', createdAt: '2026-03-01T10:20:00.000Z' }, false],
+      ['claimed by an attempt that may still be notifying', { createdAt: '2026-03-01T10:29:30.000Z' }, false],
+      ['claimed by an attempt that crashed before notifying', { createdAt: '2026-03-01T10:29:05.000Z' }, true],
+    ])('a repeat for a deployment %s notifies: %s', async (_, notice, notifies) => {
+      const { ports, done } = fakes({ ...noLastGood, notice });
+      expect(await rollBack(request(), ports)).toStrictEqual({ action: 'no-last-good', productionVersion: 3, notified: notifies });
+      expect(done.notified).toHaveLength(notifies ? 1 : 0);
+      expect(done.noticeMarked).toEqual(notifies ? [noticeKeyOf(CONFIG)] : []);
+    });
+
+    it('logs a repeat at info, naming the notice claim', async () => {
+      const { ports, done } = fakes({ ...noLastGood, notice: { notifiedAt: NOW.toISOString() } });
+      await rollBack(request(), ports);
+      expect(done.logs).toStrictEqual([
+        { level: 'info', message: 'alarm with no last-good version: already notified for this deployment', fields: { ...logged, productionVersion: 3, key: noticeKeyOf(CONFIG), claimedAt: NOW.toISOString() } },
+      ]);
+    });
+
+    it('passes on an error of the notice claim other than an existing claim, notifying nobody', async () => {
+      const { ports, done } = fakes(noLastGood);
+      ports.registry.claimNotice = async () => {
+        throw new Error('DynamoDB is throttling');
+      };
+      await expect(rollBack(request(), ports)).rejects.toThrow('DynamoDB is throttling');
+      expect(done.notified).toEqual([]);
+    });
+
+    it('a new deployment is a new incident: its notice has its own key', () => {
+      expect(noticeKeyOf('gantry-test-churn-v4-0a1b2c3d')).not.toBe(noticeKeyOf(CONFIG));
+      expect(noticeKeyOf(CONFIG)).not.toBe(claimKeyOf(CONFIG));
+    });
   });
 });
