@@ -211,16 +211,9 @@ export class DynamoRegistry implements Registry {
       assertTransition(model, version, current.status, 'RolledBack', current.status === 'RolledBack' ? 'it was already marked rolled back' : undefined);
       const record: ClaimRecord = { model, key: claim.key, version, createdAt: at, executionName: claim.executionName, details: claim.details };
       const items: TransactItem[] = [
-        { Put: { TableName: this.table, Item: { pk: pk(model), sk: claimSk(claim.key), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        this.claimPut(record, 'attribute_not_exists(pk)'),
         this.statusUpdate(model, version, current.status, 'RolledBack', reason),
-        {
-          ConditionCheck: {
-            TableName: this.table,
-            Key: { pk: pk(model), sk: pointerSk('production') },
-            ConditionExpression: 'version = :v',
-            ExpressionAttributeValues: { ':v': version },
-          },
-        },
+        this.productionCheck(model, version),
       ];
       const event = { type: 'RollbackStarted' as const, version, actor, reason, details: claim.details };
       return { items, event, result: undefined };
@@ -274,23 +267,9 @@ export class DynamoRegistry implements Registry {
       // createdAt restarts: a crash between this retake and the start is resumed like a first claim.
       const record: ClaimRecord = { ...kept, createdAt: at, executionName: next.executionName, attempt, details };
       const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: this.table,
-            Item: { pk: pk(model), sk: claimSk(key), ...record },
-            ConditionExpression: 'executionArn = :ended',
-            ExpressionAttributeValues: { ':ended': endedExecutionArn },
-          },
-        },
+        this.claimPut(record, 'executionArn = :ended', { ':ended': endedExecutionArn }),
         this.statusCheck(model, existing.version, 'RolledBack'),
-        {
-          ConditionCheck: {
-            TableName: this.table,
-            Key: { pk: pk(model), sk: pointerSk('production') },
-            ConditionExpression: 'version = :v',
-            ExpressionAttributeValues: { ':v': existing.version },
-          },
-        },
+        this.productionCheck(model, existing.version),
       ];
       const event = { type: 'RollbackStarted' as const, version: existing.version, actor: next.actor, reason: next.reason, details };
       return { items, event, result: undefined };
@@ -302,7 +281,7 @@ export class DynamoRegistry implements Registry {
       const existing = await this.getClaim(model, claim.key);
       if (existing) throw new AlreadyClaimedError(existing);
       const record: ClaimRecord = { model, key: claim.key, version, createdAt: at, details: claim.details };
-      const items: TransactItem[] = [{ Put: { TableName: this.table, Item: { pk: pk(model), sk: claimSk(claim.key), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } }];
+      const items: TransactItem[] = [this.claimPut(record, 'attribute_not_exists(pk)')];
       const event = { type: 'Failed' as const, version, actor, reason, details: claim.details };
       return { items, event, result: undefined };
     }).then((r) => r.event);
@@ -415,6 +394,30 @@ export class DynamoRegistry implements Registry {
         ConditionExpression: '#status = :from',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':to': to, ':from': from, ':at': this.now().toISOString(), ':index': statusIndexKey(to), ...(reason === undefined ? {} : { ':reason': reason }) },
+      },
+    };
+  }
+
+  /** A condition-only item: `version` is (still) the production one. */
+  private productionCheck(model: string, version: number): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: { pk: pk(model), sk: pointerSk('production') },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': version },
+      },
+    };
+  }
+
+  /** Writes a claim, if `condition` holds on the one stored (or its absence). */
+  private claimPut(record: ClaimRecord, condition: string, values?: Record<string, unknown>): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { pk: pk(record.model), sk: claimSk(record.key), ...record },
+        ConditionExpression: condition,
+        ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
       },
     };
   }

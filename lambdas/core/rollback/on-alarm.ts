@@ -150,7 +150,7 @@ export async function rollBack(request: RollbackRequest, ports: RollbackPorts): 
         return { action: 'duplicate', key, executionArn: claim.executionArn };
       }
       const attempt = (claim.attempt ?? 1) + 1;
-      executionName = retryExecutionNameOf(executionNameOf(decision.fromVersion, key), attempt);
+      executionName = retryExecutionNameOf(executionName, attempt);
       try {
         await ports.registry.retakeClaim(model, key, claim.executionArn, { executionName, actor: ROLLBACK_ACTOR, reason, details: { ...details, previousStatus: status } });
       } catch (retakeError) {

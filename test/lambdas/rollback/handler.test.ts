@@ -30,6 +30,14 @@ function lineage(model: string, n: number): RegisterInput {
 }
 
 /** The EventBridge event CloudWatch sends when an alarm changes state, as documented. */
+/** SNS refuses the first publish with a server error (a retryable one), then accepts. */
+function publishFailsOnce(sns: AwsClientStub<SNSClient>): void {
+  sns
+    .on(PublishCommand)
+    .rejectsOnce(new SNSServiceException({ name: 'InternalErrorException', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'Internal error' }))
+    .resolves({ MessageId: 'm-2' });
+}
+
 function alarmEvent(alarmName: string, options: { id?: string; state?: string; timestamp?: string } = {}): Record<string, unknown> {
   return {
     version: '0',
@@ -302,10 +310,7 @@ describe('rollback handler', () => {
     const { model, endpointName, event } = names();
     await seed(model, 1, 1);
     sagemaker.on(DescribeEndpointCommand).resolves(serving(endpointName, 1));
-    sns
-      .on(PublishCommand)
-      .rejectsOnce(new SNSServiceException({ name: 'InternalErrorException', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'Internal error' }))
-      .resolves({ MessageId: 'm-2' });
+    publishFailsOnce(sns);
     await expect(makeHandler(deps)(event())).rejects.toMatchObject({ name: 'InternalErrorException' });
     clock = new Date(T0.getTime() + 60_000);
     await expect(makeHandler(deps)(event())).resolves.toEqual({ action: 'no-last-good', productionVersion: 1, notified: true });
@@ -552,10 +557,7 @@ describe('rollback handler', () => {
       .on(StartExecutionCommand)
       .resolvesOnce({ executionArn, startDate: T0 })
       .rejects(new ExecutionAlreadyExists({ $metadata: { httpStatusCode: 400 }, message: 'Execution Already Exists' }));
-    sns
-      .on(PublishCommand)
-      .rejectsOnce(new SNSServiceException({ name: 'InternalErrorException', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'Internal error' }))
-      .resolves({ MessageId: 'm-2' });
+    publishFailsOnce(sns);
 
     await expect(makeHandler(deps)(event())).rejects.toMatchObject({ name: 'InternalErrorException' });
     clock = new Date(T0.getTime() + 60_000);
