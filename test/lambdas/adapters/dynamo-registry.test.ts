@@ -266,6 +266,113 @@ describe('DynamoRegistry on DynamoDB Local', () => {
       await registry.register(lineage(m, 1));
       await expect(registry.markRolledBack(m, 1, 'gantry-rollback', 'alarm', claim('a'))).rejects.toThrow(`model "${m}" version 1 is not in production (no version is)`);
     });
+
+    /** A model in production at 2 with a rollback claim `key` whose execution `arn` started. */
+    async function startedClaim(key: string): Promise<{ m: string; arn: string }> {
+      const m = await inProduction();
+      await registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm', claim(key));
+      const arn = `arn:aws:states:us-east-1:111111111111:execution:gantry-dev-${m}-deploy:rollback-${key}`;
+      await registry.markClaimStarted(m, key, arn);
+      return { m, arn };
+    }
+    const retry = (key: string, attempt: number) => ({ executionName: `rollback-${key}-attempt-${attempt}`, actor: 'gantry-rollback', reason: 'retry after FAILED', details: { previousStatus: 'FAILED' } });
+
+    it('retakes a claim whose execution ended: attempt 2, no started execution, a RollbackStarted event, version still RolledBack and in production', async () => {
+      const { m, arn } = await startedClaim('k');
+      const first = await registry.getClaim(m, 'k');
+      const event = await registry.retakeClaim(m, 'k', arn, retry('k', 2));
+      expect(event).toMatchObject({ type: 'RollbackStarted', version: 2, actor: 'gantry-rollback', reason: 'retry after FAILED', details: { previousStatus: 'FAILED', attempt: 2, previousExecutionArn: arn } });
+      expect(await registry.getClaim(m, 'k')).toEqual({
+        model: m,
+        key: 'k',
+        version: 2,
+        createdAt: event.at,
+        executionName: 'rollback-k-attempt-2',
+        attempt: 2,
+        details: { previousStatus: 'FAILED', attempt: 2, previousExecutionArn: arn },
+      });
+      expect(Date.parse(event.at)).toBeGreaterThanOrEqual(Date.parse(first!.createdAt));
+      expect(await registry.getVersion(m, 2)).toMatchObject({ status: 'RolledBack' });
+      expect(await registry.pointers(m)).toEqual({ production: 2, lastGood: 1 });
+      expectGaplessSeq(await registry.history(m));
+
+      // The third attempt counts on from the second.
+      await registry.markClaimStarted(m, 'k', `${arn}-attempt-2`);
+      const third = await registry.retakeClaim(m, 'k', `${arn}-attempt-2`, retry('k', 3));
+      expect(third.details).toMatchObject({ attempt: 3, previousExecutionArn: `${arn}-attempt-2` });
+      expect(await registry.getClaim(m, 'k')).toMatchObject({ attempt: 3, executionName: 'rollback-k-attempt-3' });
+    });
+
+    it('refuses a retake naming another execution than the claim with AlreadyClaimedError, writing nothing', async () => {
+      const { m, arn } = await startedClaim('k');
+      const before = await itemsOf(m);
+      const error = await registry.retakeClaim(m, 'k', `${arn}-not-this-one`, retry('k', 2)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AlreadyClaimedError);
+      expect((error as AlreadyClaimedError).claim).toMatchObject({ key: 'k', executionArn: arn });
+      expect(await itemsOf(m)).toEqual(before);
+    });
+
+    it('refuses a retake of a claim whose execution was never recorded as started, writing nothing', async () => {
+      const m = await inProduction();
+      await registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm', claim('k'));
+      const before = await itemsOf(m);
+      await expect(registry.retakeClaim(m, 'k', 'arn:aws:states:us-east-1:111111111111:execution:x:rollback-k', retry('k', 2))).rejects.toThrow(AlreadyClaimedError);
+      expect(await itemsOf(m)).toEqual(before);
+    });
+
+    it('names an unknown claim with UnknownClaimError, writing nothing', async () => {
+      const m = await inProduction();
+      const before = await itemsOf(m);
+      await expect(registry.retakeClaim(m, 'never', 'arn:x', retry('never', 2))).rejects.toThrow(UnknownClaimError);
+      expect(await itemsOf(m)).toEqual(before);
+    });
+
+    it('refuses a retake once the version no longer serves (the rollback went through), writing nothing', async () => {
+      const { m, arn } = await startedClaim('k');
+      await registry.rollback(m, 'gantry-deploy', 'rolled back');
+      const before = await itemsOf(m);
+      await expect(registry.retakeClaim(m, 'k', arn, retry('k', 2))).rejects.toThrow(`model "${m}" version 2 is not in production (version 1 is)`);
+      expect(await itemsOf(m)).toEqual(before);
+    });
+
+    it('gives exactly one of 20 concurrent retakes of one ended execution the claim; the other 19 get AlreadyClaimedError', async () => {
+      const { m, arn } = await startedClaim('k');
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => new DynamoRegistry({ client, tableName }).retakeClaim(m, 'k', arn, retry('k', 2))));
+      const won = results.filter((r): r is PromiseFulfilledResult<RegistryEvent> => r.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(r.reason).toBeInstanceOf(AlreadyClaimedError);
+      const history = await registry.history(m);
+      expect(history.filter((e) => e.type === 'RollbackStarted').map((e) => e.details?.['attempt'])).toEqual([undefined, 2]);
+      expect(await registry.getClaim(m, 'k')).toMatchObject({ attempt: 2, createdAt: won[0]!.value.at });
+      expectGaplessSeq(history);
+    }, 60_000);
+
+    it('writes a notice claim with a Failed event once; a second claim of the key gets AlreadyClaimedError and writes nothing', async () => {
+      const m = await inProduction();
+      const details = { alarm: 'p99-latency' };
+      const event = await registry.claimNotice(m, 2, 'gantry-rollback', 'alarm; no last-good version to roll back to', { key: 'no-last-good#cfg-2', details });
+      expect(event).toMatchObject({ type: 'Failed', version: 2, actor: 'gantry-rollback', reason: 'alarm; no last-good version to roll back to', details });
+      expect(await registry.getClaim(m, 'no-last-good#cfg-2')).toEqual({ model: m, key: 'no-last-good#cfg-2', version: 2, createdAt: event.at, details });
+      // A notice changes no version and no pointer.
+      expect(await registry.getVersion(m, 2)).toMatchObject({ status: 'Production' });
+      expect(await registry.pointers(m)).toEqual({ production: 2, lastGood: 1 });
+      const before = await itemsOf(m);
+      const error = await registry.claimNotice(m, 2, 'gantry-rollback', 'again', { key: 'no-last-good#cfg-2' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AlreadyClaimedError);
+      expect((error as AlreadyClaimedError).claim.createdAt).toBe(event.at);
+      expect(await itemsOf(m)).toEqual(before);
+    });
+
+    it('records that a notice was sent, and names an unknown notice claim', async () => {
+      const m = await inProduction();
+      await registry.claimNotice(m, 2, 'gantry-rollback', 'no last-good', { key: 'n' });
+      const events = (await registry.history(m)).length;
+      await registry.markClaimNotified(m, 'n');
+      expect(await registry.getClaim(m, 'n')).toMatchObject({ notifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      expect((await registry.history(m)).length).toBe(events);
+      await expect(registry.markClaimNotified(m, 'never')).rejects.toThrow(UnknownClaimError);
+      expect(await registry.getClaim(m, 'never')).toBeUndefined();
+    });
   });
 
   describe('rollback and promote around a marked version', () => {
