@@ -1,4 +1,4 @@
-import type { Json } from '../support/intrinsics';
+import type { Json } from '../../tools/local/intrinsics';
 import type { StageModel } from '../support/stage-model';
 import { bareLogGroupArn, kmsKeyArn } from './arns';
 

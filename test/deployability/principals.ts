@@ -1,4 +1,4 @@
-import type { Json } from '../support/intrinsics';
+import type { Json } from '../../tools/local/intrinsics';
 import type { StageModel, StageResource } from '../support/stage-model';
 import type { RolePrincipal } from './requests';
 

@@ -15,7 +15,7 @@ import {
   STEP_FUNCTIONS,
   TRAFFIC_SHIFTING,
 } from '../../lib/config/service-limits';
-import type { AslState } from '../support/state-machine';
+import type { AslState } from '../../tools/local/state-machine';
 import { statesOf, synthesized, type SynthesizedStateMachine } from './synthesized';
 
 const { stacks, stateMachines } = synthesized();

@@ -6,7 +6,7 @@
 import { defineGantryApp } from '../../lib/app';
 import { loadAllStageConfigs, parseStageConfig, STAGES, type StageConfig, type StageConfigInput } from '../../lib/config';
 import { testApp } from '../support/app';
-import { resolveAsl, type AslDefinition, type AslState, type CfnTemplateJson } from '../support/state-machine';
+import { resolveAsl, type AslDefinition, type AslState, type CfnTemplateJson } from '../../tools/local/state-machine';
 
 export interface TemplateJson extends CfnTemplateJson {
   readonly Resources?: Readonly<Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Json } from './intrinsics';
+import type { Json } from '../../tools/local/intrinsics';
 
 /*
  * What CloudFormation would name a resource, and what `Ref` and `Fn::GetAtt` return for it, in

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntrinsicError } from './intrinsics';
+import { IntrinsicError } from '../../tools/local/intrinsics';
 import { generatedName } from './physical-names';
 import { StageModel } from './stage-model';
 import type { StackTemplate, StageTemplates } from './stage-templates';

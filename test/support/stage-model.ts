@@ -1,4 +1,4 @@
-import { IntrinsicError, IntrinsicResolver, type IntrinsicHost, type Json } from './intrinsics';
+import { IntrinsicError, IntrinsicResolver, type IntrinsicHost, type Json } from '../../tools/local/intrinsics';
 import { physicalNames, type AwsEnvironment, type PhysicalNames } from './physical-names';
 import type { StageTemplates, StackTemplate } from './stage-templates';
 

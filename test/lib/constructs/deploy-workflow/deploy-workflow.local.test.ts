@@ -10,7 +10,7 @@ import { COST_TAG_KEYS, type DeployInput } from '../../../../lib/contract';
 import { testStage } from '../../../support/app';
 import { dynamoClient } from '../../../support/engines';
 import { localRegistryTable } from '../../../support/local-data';
-import { resolveAsl, runStateMachine, type AslDefinition, type TaskOverride } from '../../../support/state-machine';
+import { resolveAsl, runStateMachine, type AslDefinition, type TaskOverride } from '../../../../tools/local/state-machine';
 
 const ENDPOINT = 'gantry-prod-churn';
 const ALARMS = ['latency-p99', '5xx-rate', 'model-errors'].map((s) => ({ AlarmName: `${ENDPOINT}-${s}` }));

@@ -2,7 +2,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGES, type StageConfigInput } from '../../../../lib/config';
 import { testStage } from '../../../support/app';
-import { resolveAsl, type AslDefinition } from '../../../support/state-machine';
+import { resolveAsl, type AslDefinition } from '../../../../tools/local/state-machine';
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
 

@@ -7,7 +7,7 @@ import { cdkJsonContext } from '../../../../lib/cdk-context';
 import { MlNetwork, type MlNetworkProps } from '../../../../lib/constructs/ml-network/ml-network';
 import { STAGES } from '../../../../lib/config';
 import { testStage } from '../../../support/app';
-import { resolveAsl } from '../../../support/state-machine';
+import { resolveAsl } from '../../../../tools/local/state-machine';
 
 function mlNetwork(props: Partial<MlNetworkProps> = {}): { network: MlNetwork; template: () => Template } {
   const stack = new Stack(new App({ context: cdkJsonContext() }), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });

@@ -13,7 +13,7 @@ import type { Baseline } from '../../../../lib/contract';
 import { testStage } from '../../../support/app';
 import { dynamoClient, s3Client, uniqueName } from '../../../support/engines';
 import { localRegistryTable } from '../../../support/local-data';
-import { resolveAsl, runStateMachine, type AslDefinition, type TaskOverride } from '../../../support/state-machine';
+import { resolveAsl, runStateMachine, type AslDefinition, type TaskOverride } from '../../../../tools/local/state-machine';
 import { tarGz } from '../../../support/tar';
 
 const NOTIFY_TOPIC = /^arn:aws:sns:us-east-1:111111111111:/;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAllStageConfigs } from '../../../../lib/config';
 import { COST_TAG_KEYS } from '../../../../lib/contract';
 import { testStage } from '../../../support/app';
-import { resolveAsl, type AslDefinition } from '../../../support/state-machine';
+import { resolveAsl, type AslDefinition } from '../../../../tools/local/state-machine';
 
 describe('TrainingPipeline in the model stack', () => {
   let template: Template;

@@ -17,7 +17,7 @@ import {
   type AslDefinition,
   type CfnTemplateJson,
   type ResolvedAsl,
-} from './state-machine';
+} from '../../../tools/local/state-machine';
 
 const ACCOUNT = '111111111111';
 

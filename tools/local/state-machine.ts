@@ -367,6 +367,17 @@ function ensureValid(definition: AslDefinition): void {
 }
 
 /** `resolveAsl(...).definition`. */
+/**
+ * A resource's Properties with every intrinsic resolved to the same deterministic fakes as
+ * `resolveAsl` (rules, schedules and functions beside a state machine, for the lifecycle run).
+ * @throws AslResolutionError when the template has no such resource or a name cannot be resolved
+ */
+export function resolveProperties(template: CfnTemplateJson, logicalId: string, options: ResolveAslOptions = {}): Json {
+  const resource = (template.Resources ?? {})[logicalId] as { Properties?: Json } | undefined;
+  if (resource === undefined) throw new AslResolutionError(`the template has no resource ${logicalId}`);
+  return new IntrinsicResolver(new FakeNames(template, options.producers ?? []), AslResolutionError).resolve(resource.Properties ?? {}, `${logicalId}.Properties`);
+}
+
 export function aslFromTemplate(template: CfnTemplateJson, logicalIdOrPathContains: string, options: ResolveAslOptions = {}): AslDefinition {
   return resolveAsl(template, logicalIdOrPathContains, options).definition;
 }
