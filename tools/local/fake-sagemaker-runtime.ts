@@ -93,6 +93,7 @@ export class FakeSageMakerRuntime {
   private readonly server: Server;
   private readonly queue: ScriptedResponse[] = [];
   private fallback: ScriptedResponse | undefined;
+  private responder: ((request: RecordedRequest) => Promise<ScriptedResponse>) | undefined;
   private readonly clients: SageMakerRuntimeClient[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly startedAt = Date.now();
@@ -116,6 +117,15 @@ export class FakeSageMakerRuntime {
   /** Answers with this once the queue is empty. Without it, an unscripted request gets a 500 saying so. */
   always(response: ScriptedResponse | undefined): this {
     this.fallback = response;
+    return this;
+  }
+
+  /**
+   * Answers every request by calling `responder` instead of the script (the lifecycle's endpoints
+   * answer through the model itself). A thrown error with a `name` answers as that service error.
+   */
+  respondWith(responder: ((request: RecordedRequest) => Promise<ScriptedResponse>) | undefined): this {
+    this.responder = responder;
     return this;
   }
 
@@ -173,6 +183,14 @@ export class FakeSageMakerRuntime {
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now() - this.startedAt,
       });
+      if (this.responder) {
+        const request = this.requests.at(-1)!;
+        this.responder(request).then(
+          (answer) => this.respond(res, answer),
+          (error: unknown) => this.respond(res, serviceError(400, (error as Error).name || 'InternalFailure', (error as Error).message)),
+        );
+        return;
+      }
       const scripted = this.queue.shift() ?? this.fallback ?? serviceError(500, 'InternalFailure', 'fake runtime: no scripted response');
       if (!scripted.delayMs) {
         this.respond(res, scripted);
