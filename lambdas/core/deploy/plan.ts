@@ -178,8 +178,9 @@ export function needsOwnerCheck(endpoint: EndpointState): boolean {
 /**
  * A deployment starts from no endpoint, an InService one, or a Failed one this workflow
  * created (`tags`: the Failed endpoint's, see needsOwnerCheck); SageMaker refuses to update an
- * endpoint in any other state (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html:
- * "DeleteEndpoint is the only operation that can be performed on a failed endpoint").
+ * endpoint in any other state. A Failed one can only be deleted (EndpointStatus in
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_EndpointSummary.html: "DeleteEndpoint
+ * is the only operation that can be performed on a failed endpoint").
  * @throws EndpointFailedError, EndpointBusyError
  */
 export function checkEndpoint(endpointName: string, endpoint: EndpointState, owner: EndpointOwner, tags?: Readonly<Record<string, string>>): EndpointDecision {
