@@ -38,10 +38,12 @@ export class VersionNotDeployableError extends Error {
   }
 }
 
-/** The endpoint is in the middle of another change: a deployment can only start from InService. */
+/** The endpoint is in the middle of another change: a deployment can only start from InService (or no endpoint). */
 export class EndpointBusyError extends Error {
   constructor(readonly endpointName: string, readonly status: string, failureReason?: string) {
-    super(`endpoint ${endpointName} is ${status}${failureReason ? ` (${failureReason})` : ''}: a deployment can only start when it is InService; deploy again once it is`);
+    // A Deleting endpoint (a replacement that ran out of time, or an operator) will not come back.
+    const when = status === 'Deleting' ? 'deploy again once it is gone' : 'deploy again once it is';
+    super(`endpoint ${endpointName} is ${status}${failureReason ? ` (${failureReason})` : ''}: a deployment can only start when it is InService or gone; ${when}`);
     this.name = DEPLOY_ERRORS.endpointBusy;
   }
 }

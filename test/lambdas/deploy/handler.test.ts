@@ -292,7 +292,7 @@ describe('deploy handler', () => {
         endpointIs(m, status);
         await expect(deploy(prepareEvent(m, { model: m, version: 1 }))).rejects.toMatchObject({
           name: 'EndpointBusy',
-          message: `endpoint ${endpointOf(m)} is ${status}: a deployment can only start when it is InService; deploy again once it is`,
+          message: `endpoint ${endpointOf(m)} is ${status}: a deployment can only start when it is InService or gone; deploy again once it is${status === 'Deleting' ? ' gone' : ''}`,
         });
         expect(describedConfigs()).toEqual([]);
         expect(listedTags()).toEqual([]);
