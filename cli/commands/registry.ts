@@ -1,6 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DynamoRegistry } from '../../lambdas/adapters/dynamo-registry';
-import { liveVersionAt, type ModelVersion, type RegistryEvent } from '../../lambdas/core/registry/model';
+import { EVENT_TYPES, liveVersionAt, type ModelVersion, type RegistryEvent } from '../../lambdas/core/registry/model';
 import { ENV, PARAMETER_KEYS } from '../../lib/contract';
 import { jsonObject, parseFlags, positiveInt, required, s3Uri, UsageError } from '../args';
 import { resolveName, type CliClients, type CliIo } from '../context';
@@ -51,10 +51,24 @@ function versionLine(v: ModelVersion): string {
   return `${v.model} v${v.version}  ${v.status.padEnd(10)}  ${v.createdAt}  ${metrics}  ${v.artifactUri}`;
 }
 
+/** Every type fits the column, so the details line up. */
+const TYPE_WIDTH = Math.max(...EVENT_TYPES.map((type) => type.length));
+
 /** One history event as a line of text. */
 export function eventLine(e: RegistryEvent): string {
-  const detail = [e.version !== undefined ? `v${e.version}` : '', e.previousVersion !== undefined ? `(was v${e.previousVersion})` : '', e.reason ?? ''].filter(Boolean).join(' ');
-  return `#${e.seq}  ${e.at}  ${e.type.padEnd(10)}  ${detail}  by ${e.actor}`;
+  const detail = [e.version !== undefined ? `v${e.version}` : '', e.previousVersion !== undefined ? `(was v${e.previousVersion})` : '', describeReason(e)].filter(Boolean).join(' ');
+  return `#${e.seq}  ${e.at}  ${e.type.padEnd(TYPE_WIDTH)}  ${detail}  by ${e.actor}`;
+}
+
+/** The reason; an endpoint event also names the endpoint (and the config it failed on) from its details. */
+function describeReason(e: RegistryEvent): string {
+  const reason = e.reason ?? '';
+  const detail = (key: string) => (typeof e.details?.[key] === 'string' ? (e.details[key] as string) : undefined);
+  const endpoint = detail('endpoint');
+  if (endpoint === undefined) return reason;
+  if (e.type === 'EndpointDeleted') return `${endpoint}, Failed${detail('failedConfig') ? ` on ${detail('failedConfig')}` : ''}: ${reason}`;
+  if (e.type === 'EndpointRecreated') return `${endpoint} ${reason}`;
+  return reason;
 }
 
 export async function registryCommand(command: string | undefined, args: readonly string[], io: CliIo, clients: CliClients): Promise<number> {

@@ -14,6 +14,7 @@ import {
   UnknownModelError,
   UnknownVersionError,
   type ClaimRecord,
+  type EndpointEventInput,
   type EventType,
   type ModelVersion,
   type PointerName,
@@ -295,6 +296,25 @@ export class DynamoRegistry implements Registry {
     return this.mutate(model, async () => ({ items: [], event: failure, result: undefined })).then((r) => r.event);
   }
 
+  async recordEndpointEvent(model: string, input: EndpointEventInput): Promise<{ event: RegistryEvent; alreadyRecorded: boolean }> {
+    try {
+      const { event } = await this.mutate(model, async (state, at, seq) => {
+        if (state.eventSeq === undefined) throw new UnknownModelError(model);
+        // Read on every attempt: a duplicate that committed first makes this one collide, and
+        // the re-plan finds its claim here.
+        const existing = await this.getClaim(model, input.key);
+        if (existing) throw new AlreadyClaimedError(existing);
+        const { key, ...event } = input;
+        const record: ClaimRecord = { model, key, version: input.version, createdAt: at, eventSeq: seq };
+        return { items: [this.claimPut(record, 'attribute_not_exists(pk)')], event, result: undefined };
+      });
+      return { event, alreadyRecorded: false };
+    } catch (error) {
+      if (!(error instanceof AlreadyClaimedError) || error.claim.eventSeq === undefined) throw error;
+      return { event: await this.readEvent(model, error.claim.eventSeq), alreadyRecorded: true };
+    }
+  }
+
   async pointers(model: string): Promise<Pointers> {
     const state = await this.readState(model);
     if (state.eventSeq === undefined) throw new UnknownModelError(model);
@@ -329,22 +349,23 @@ export class DynamoRegistry implements Registry {
    */
   private async mutate<T>(
     model: string,
-    plan: (state: ModelState, at: string) => Promise<{ items: TransactItem[]; event: Omit<RegistryEvent, 'model' | 'seq' | 'at'>; result: T; latestVersion?: number }>,
+    plan: (state: ModelState, at: string, seq: number) => Promise<{ items: TransactItem[]; event: Omit<RegistryEvent, 'model' | 'seq' | 'at'>; result: T; latestVersion?: number }>,
   ): Promise<{ event: RegistryEvent; result: T }> {
     let lastCollision: unknown;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const state = await this.readState(model);
       const at = this.now().toISOString();
+      // The number the planned event gets if this attempt commits.
+      const seq = (state.eventSeq ?? 0) + 1;
       let planned: Awaited<ReturnType<typeof plan>>;
       try {
-        planned = await plan(state, at);
+        planned = await plan(state, at, seq);
       } catch (error) {
         if (!(error instanceof RegistryError) || (await this.readState(model)).eventSeq === state.eventSeq) throw error;
         lastCollision = error;
         await this.backoff(attempt);
         continue;
       }
-      const seq = (state.eventSeq ?? 0) + 1;
       const event: RegistryEvent = { ...planned.event, model, seq, at };
       const items: TransactItem[] = [this.metaUpdate(model, state, seq, planned.latestVersion ?? state.latestVersion, at), ...planned.items, this.eventPut(event)];
       try {
@@ -468,6 +489,14 @@ export class DynamoRegistry implements Registry {
       latestVersion: (meta?.latestVersion as number | undefined) ?? 0,
       pointers: { production: pointer('production'), lastGood: pointer('last-good') },
     };
+  }
+
+  /** One committed event. @throws RegistryError when it is not there (its claim says it was written) */
+  private async readEvent(model: string, seq: number): Promise<RegistryEvent> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: pk(model), sk: eventSk(seq) }, ConsistentRead: true }));
+    if (!Item) throw new RegistryError(`model "${model}" has no event ${seq}, which a claim names`);
+    const { pk: _pk, sk: _sk, ...event } = Item;
+    return event as unknown as RegistryEvent;
   }
 
   private async readVersion(model: string, version: number): Promise<ModelVersion | undefined> {

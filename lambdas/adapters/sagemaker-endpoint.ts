@@ -1,4 +1,4 @@
-import { DescribeEndpointCommand, type DescribeEndpointCommandOutput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, ListTagsCommand, type DescribeEndpointCommandOutput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { EndpointReader } from '../core/rollback/on-alarm';
 import type { EndpointFacts } from '../core/rollback/rollback';
 
@@ -15,6 +15,21 @@ export async function describeEndpointIfExists(sagemaker: SageMakerClient, endpo
     if (name === 'ValidationException' && typeof message === 'string' && /could not find endpoint/i.test(message)) return undefined;
     throw error;
   }
+}
+
+/**
+ * Every tag of a SageMaker resource, by key, following NextToken while SageMaker truncates
+ * the answer (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
+ */
+export async function listTags(sagemaker: SageMakerClient, resourceArn: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let nextToken: string | undefined;
+  do {
+    const page = await sagemaker.send(new ListTagsCommand({ ResourceArn: resourceArn, ...(nextToken === undefined ? {} : { NextToken: nextToken }) }));
+    for (const { Key, Value } of page.Tags ?? []) if (Key !== undefined) tags[Key] = Value ?? '';
+    nextToken = page.NextToken || undefined;
+  } while (nextToken !== undefined);
+  return tags;
 }
 
 /** The endpoint facts the rollback reads, from DescribeEndpoint. */

@@ -90,13 +90,59 @@ export interface DeployPlan {
    * first, as SageMaker refuses such an update on a scalable target.
    */
   readonly instanceTypeChanged: boolean;
+  /**
+   * The endpoint is Failed and this model's deploy workflow created it (its tags say so):
+   * SageMaker can only delete a Failed endpoint, so the workflow deletes it, waits until it is
+   * gone and creates it again with this deployment's config (`endpointExists` is false).
+   * Absent otherwise, and in plans made before it existed.
+   */
+  readonly failedEndpoint?: FailedEndpoint;
   readonly reason: string;
   readonly requestedBy: string;
+}
+
+/** What DescribeEndpoint said of a Failed endpoint the deployment replaces, for the registry. */
+export interface FailedEndpoint {
+  /** The endpoint config it failed on. */
+  readonly configName?: string;
+  /** SageMaker's FailureReason. */
+  readonly failureReason?: string;
 }
 
 /** The deploy function's `complete` action: promotes (or rolls back) in the registry. */
 export interface CompleteDeployEvent {
   readonly action: 'complete';
+  readonly plan: DeployPlan;
+  readonly executionArn: string;
+}
+
+/**
+ * The deploy function's `probe` action: whether the endpoint still exists, read while the
+ * workflow waits for a Failed endpoint's deletion. SageMaker answers DescribeEndpoint of a
+ * missing endpoint with an unmodeled ValidationException, which the function can tell apart
+ * and a Step Functions task cannot by a documented error name.
+ */
+export interface ProbeEndpointEvent {
+  readonly action: 'probe';
+  readonly endpointName: string;
+}
+
+/** What `probe` saw: no endpoint, or one in `status`. */
+export type EndpointProbe = { readonly exists: false } | { readonly exists: true; readonly status: string };
+
+/** The registry events of a Failed endpoint's replacement, appended by the deploy function's `record` action. */
+export const ENDPOINT_EVENT_TYPES = ['EndpointDeleted', 'EndpointRecreated'] as const;
+export type EndpointEventType = (typeof ENDPOINT_EVENT_TYPES)[number];
+
+/**
+ * The deploy function's `record` action: appends `type` to the model's history, once per
+ * execution (a retried task appends nothing more).
+ */
+export interface RecordEndpointEvent {
+  readonly action: 'record';
+  readonly type: EndpointEventType;
+  readonly endpointName: string;
+  /** The plan, with its `failedEndpoint`. */
   readonly plan: DeployPlan;
   readonly executionArn: string;
 }
@@ -109,6 +155,10 @@ export const DEPLOY_ERRORS = {
   endpointFailed: 'EndpointFailed',
   timeout: 'DeploymentTimeout',
   guardrailRollback: 'RolledBackByGuardrails',
+  /** A Failed endpoint the workflow deletes is still there when the deletion wait ends. */
+  deletionTimeout: 'EndpointDeletionTimeout',
+  /** While the workflow waited for a Failed endpoint's deletion, the endpoint came back in another status (something else created it). */
+  endpointReappeared: 'EndpointReappeared',
 } as const;
 
 /** The input the model stack's alarm rule gives the rollback function. */

@@ -121,6 +121,8 @@ export class RuntimeStack extends Stack {
     const sagemakerArn = (resource: string) => `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${resource}/${endpointNamePattern(stageName)}`;
     data.registry.grantWrite(this.deploy.function);
     this.deploy.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'], resources: [sagemakerArn('endpoint'), sagemakerArn('endpoint-config')] }));
+    // A Failed endpoint's tags tell whether its model's deploy workflow created it (and may delete it).
+    this.deploy.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:ListTags'], resources: [sagemakerArn('endpoint')] }));
     for (const resource of ['endpoint', 'endpoint-config']) {
       acknowledgeWildcardResource(this.deploy.role, sagemakerArn(resource), `The function serves every model of the stage; endpoints are named ${endpointName(stageName, '<model>')}.`);
     }

@@ -258,7 +258,7 @@ describe('gantry deploy | rollback | status', () => {
         'events (last 10)',
       ]);
       expect(lines.slice(8, -1)).toHaveLength(10);
-      expect(lines.at(-2)).toMatch(/^ {2}#12 {2}\S+ {2}Promoted {4}v2 \(was v1\) auc \+0\.02 {2}by cli:ana$/);
+      expect(lines.at(-2)).toMatch(/^ {2}#12 {2}\S+ {2}Promoted {11}v2 \(was v1\) auc \+0\.02 {2}by cli:ana$/);
       expect(sagemakerMock.commandCalls(DescribeEndpointCommand).map((c) => c.args[0].input)).toEqual([{ EndpointName: 'churn-shadow' }]);
     });
 

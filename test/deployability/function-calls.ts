@@ -40,6 +40,9 @@ const variable = (invocation: FunctionInvocation, name: string): string => {
 
 const partition = (invocation: FunctionInvocation) => invocation.env.partition;
 
+/** Whether the deploy function is invoked for one of `actions`. */
+const deployAction = (invocation: FunctionInvocation, ...actions: string[]): boolean => actions.includes(text(invocation, 'action'));
+
 /** The registry table (from GANTRY_REGISTRY_TABLE). */
 const registry = (invocation: FunctionInvocation, ...actions: string[]): RequestSpec[] => {
   const table = dynamoTableArn(invocation.env, variable(invocation, ENV.registryTable));
@@ -121,21 +124,29 @@ export const FUNCTION_CALLS: Readonly<Record<string, readonly DeclaredCall[]>> =
   ],
   deploy: [
     { client: DOC, command: 'QueryCommand', requests: (i) => registry(i, 'dynamodb:Query') },
+    // record also reads back the event a claim stands for.
     { client: DOC, command: 'GetCommand', requests: (i) => registry(i, 'dynamodb:GetItem') },
     // complete: promote (status Updates, pointer Put, event Put, a ConditionCheck on a rolled-back
-    // version) or rollback (also the last-good pointer's Delete).
+    // version) or rollback (also the last-good pointer's Delete). record: the claim and the event (Put), the sequence (Update).
     transactWrite('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'),
     markClaimStartedOnly,
     {
       client: '@aws-sdk/client-sagemaker',
       command: 'DescribeEndpointCommand',
-      requests: (i) => (typeof i.payload.endpointName === 'string' ? [{ action: 'sagemaker:DescribeEndpoint', resource: sagemakerArn(i.env, 'endpoint', i.payload.endpointName) }] : []),
+      // prepare reads the endpoint; probe polls it while a Failed one is deleted.
+      requests: (i) => (deployAction(i, 'prepare', 'probe') ? [{ action: 'sagemaker:DescribeEndpoint', resource: sagemakerArn(i.env, 'endpoint', text(i, 'endpointName')) }] : []),
     },
     {
       client: '@aws-sdk/client-sagemaker',
       command: 'DescribeEndpointConfigCommand',
       // prepare reads the config in service, named <endpoint>-v<version>-<id>.
-      requests: (i) => (typeof i.payload.endpointName === 'string' ? [{ action: 'sagemaker:DescribeEndpointConfig', resource: sagemakerArn(i.env, 'endpoint-config', `${i.payload.endpointName}-v${SAMPLE.previousVersion}-0f9e8d7c`) }] : []),
+      requests: (i) => (deployAction(i, 'prepare') ? [{ action: 'sagemaker:DescribeEndpointConfig', resource: sagemakerArn(i.env, 'endpoint-config', `${text(i, 'endpointName')}-v${SAMPLE.previousVersion}-0f9e8d7c`) }] : []),
+    },
+    {
+      client: '@aws-sdk/client-sagemaker',
+      command: 'ListTagsCommand',
+      // prepare reads a Failed endpoint's tags: who created it.
+      requests: (i) => (deployAction(i, 'prepare') ? [{ action: 'sagemaker:ListTags', resource: sagemakerArn(i.env, 'endpoint', text(i, 'endpointName')) }] : []),
     },
   ],
   rollback: [
@@ -146,6 +157,7 @@ export const FUNCTION_CALLS: Readonly<Record<string, readonly DeclaredCall[]>> =
     transactWrite('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'),
     { client: DOC, command: 'UpdateCommand', requests: (i) => registry(i, 'dynamodb:UpdateItem') },
     { client: '@aws-sdk/client-sagemaker', command: 'DescribeEndpointCommand', requests: (i) => [{ action: 'sagemaker:DescribeEndpoint', resource: sagemakerArn(i.env, 'endpoint', text(i, 'endpointName')) }] },
+    { client: '@aws-sdk/client-sagemaker', command: 'ListTagsCommand', notSent: "the sagemaker-endpoint adapter's listTags, which only the deploy handler calls" },
     { client: '@aws-sdk/client-sfn', command: 'StartExecutionCommand', requests: (i) => [{ action: 'states:StartExecution', resource: text(i, 'stateMachineArn') }] },
     {
       client: '@aws-sdk/client-sfn',

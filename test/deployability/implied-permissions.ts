@@ -103,6 +103,19 @@ function endpointOf(task: WorkflowTask, context: RuleContext): string | undefine
     .find((name) => name !== undefined);
 }
 
+/**
+ * The aws:ResourceTag context of a call on an existing endpoint that the policy conditions on
+ * its tags (DeleteEndpoint): the tags the machine's own CreateEndpoint put on it, in a run of
+ * the same machine. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourcetag
+ */
+function resourceTagContext(task: WorkflowTask, context: RuleContext): { context?: Record<string, string> } {
+  if (!isSageMaker(task, 'deleteEndpoint')) return {};
+  const creator = siblings(task, context).find((t) => isSageMaker(t, 'createEndpoint') && t.parameters.EndpointName === task.parameters.EndpointName);
+  if (!creator) throw new Error(`${task.origin}: deletes an endpoint its state machine never creates, so its tags are unknown`);
+  const tags = list(creator.parameters.Tags).map(obj);
+  return { context: Object.fromEntries(tags.map((tag) => [`aws:ResourceTag/${String(tag.Key)}`, String(tag.Value)])) };
+}
+
 /** The execution role of the model a (single-variant) endpoint config serves. */
 function servingRole(task: WorkflowTask, context: RuleContext, config: WorkflowTask | undefined): RolePrincipal | undefined {
   const variant = obj(list(config?.parameters.ProductionVariants)[0]);
@@ -191,7 +204,20 @@ export const IMPLIED_PERMISSIONS: readonly ImpliedRule[] = [
     id: 'task-call',
     summary: "A task's own call is authorized on every resource type the Service Authorization Reference marks required (UpdateEndpoint: the endpoint and the endpoint config).",
     docs: [DOCS.serviceAuthorization, 'https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html'],
-    imply: (task, context) => taskCallRequests(task, context.env),
+    imply: (task, context) => taskCallRequests(task, context.env).map((request) => ({ ...request, ...resourceTagContext(task, context) })),
+  },
+  {
+    kind: 'task',
+    id: 'sagemaker-delete-scaled-endpoint',
+    summary: 'DeleteEndpoint of an endpoint whose variant is a scalable target makes Application Auto Scaling deregister it, which needs application-autoscaling:DeregisterScalableTarget by the caller.',
+    docs: ['https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-delete-with-scaling.html'],
+    imply: (task, context) => {
+      if (!isSageMaker(task, 'deleteEndpoint')) return [];
+      // Only the machines that register autoscaling leave a scalable target behind.
+      return siblings(task, context)
+        .filter((t) => iamAction(t) === 'application-autoscaling:RegisterScalableTarget')
+        .map((t) => ({ action: 'application-autoscaling:DeregisterScalableTarget', resource: scalableTargetArn(context.env, String(t.parameters.ResourceId)) }));
+    },
   },
   {
     kind: 'task',

@@ -80,6 +80,29 @@ export function isolationNegatives(requests: readonly RunTimeRequest[], roles: r
   return negatives;
 }
 
+/**
+ * The deploy workflow deletes only a Failed endpoint it created: each DeleteEndpoint it may
+ * make is denied once the endpoint's tags say otherwise (made by hand, another model's, the
+ * same model's workflow of another stage or account).
+ */
+export function ownershipNegatives(requests: readonly RunTimeRequest[]): RunTimeRequest[] {
+  return requests
+    .filter((request) => request.action === 'sagemaker:DeleteEndpoint' && request.expect !== 'deny')
+    .flatMap((request) => {
+      const tags = request.context ?? {};
+      const model = String(tags['aws:ResourceTag/Model']);
+      const creator = String(tags['aws:ResourceTag/ExecutionId']);
+      const variants: Array<[string, Record<string, string | readonly string[]>]> = [
+        ['an endpoint with no tags', {}],
+        ["another model's endpoint", { ...tags, 'aws:ResourceTag/Model': `${model}x` }],
+        ['an endpoint with the cost tags but no ExecutionId', Object.fromEntries(Object.entries(tags).filter(([key]) => key !== 'aws:ResourceTag/ExecutionId'))],
+        ["an endpoint another stage's workflow created", { ...tags, 'aws:ResourceTag/ExecutionId': creator.replace(/:execution:gantry-([^-:]+)-/, ':execution:gantry-$1x-') }],
+        ['an endpoint created from another account', { ...tags, 'aws:ResourceTag/ExecutionId': creator.replace(/:\d{12}:/, ':999999999999:') }],
+      ];
+      return variants.map(([what, context]) => ({ ...request, context, expect: 'deny' as const, rule: 'endpoint-ownership', origin: `the deploy workflow must not delete ${what} (from ${request.origin})` }));
+    });
+}
+
 export function zoneNegatives(model: StageModel, stage: string, roles: readonly ModelRoles[]): RunTimeRequest[] {
   const { partition } = model.environment;
   const negatives: RunTimeRequest[] = [];

@@ -40,6 +40,21 @@ for (const config of loadAllStageConfigs()) {
       expect(describeFailures(negatives)).toBe('');
     });
 
+    it("deletes a Failed endpoint only with its own workflow's tags: DeleteEndpoint allowed as CreateEndpoint tagged it, denied for any other owner", () => {
+      const deletes = results.filter((r) => r.request.action === 'sagemaker:DeleteEndpoint');
+      const allowed = deletes.filter((r) => r.request.expect !== 'deny');
+      expect(allowed.map((r) => r.request.resource).sort()).toEqual(config.models.map((m) => `arn:${derived.model.environment.partition}:sagemaker:${derived.model.environment.region}:${derived.model.environment.account}:endpoint/gantry-${config.name}-${m.name}`).sort());
+      for (const r of allowed) {
+        expect(r.request.context).toMatchObject({ 'aws:ResourceTag/Model': expect.any(String), 'aws:ResourceTag/ExecutionId': expect.stringMatching(/:execution:gantry-[^:]+-deploy:/) });
+        expect(r.result, r.request.origin).toBe('Allowed');
+      }
+      // Five owners that are not the workflow, per endpoint.
+      expect(deletes.filter((r) => r.request.rule === 'endpoint-ownership')).toHaveLength(5 * allowed.length);
+      expect(describeFailures(deletes)).toBe('');
+      // The deploy function reads the tags first.
+      expect(results.filter((r) => r.request.action === 'sagemaker:ListTags' && r.request.expect !== 'deny').length).toBeGreaterThan(0);
+    });
+
     for (const role of derived.roles.filter((r) => r.trustedServices.includes('sagemaker.amazonaws.com'))) {
       it(`the SageMaker role ${role.principal.id} refuses sts:AssumeRole when SageMaker acts for another account`, () => {
         const attempts = results.filter((r) => r.request.rule === 'trust-confused-deputy' && r.request.resource === role.principal.arn);

@@ -4,7 +4,7 @@ import { EncryptionFacts } from './encryption';
 import { FUNCTION_CALLS } from './function-calls';
 import { functionInvocations, type FunctionInvocation } from './function-invocations';
 import { IMPLIED_PERMISSIONS, type RuleContext } from './implied-permissions';
-import { isolationNegatives, modelRoles, zoneNegatives } from './negatives';
+import { isolationNegatives, modelRoles, ownershipNegatives, zoneNegatives } from './negatives';
 import { rolesWithPolicies, type RoleWithPolicies } from './principals';
 import { dedupe, type RequestSpec, type RolePrincipal, type RunTimeRequest } from './requests';
 import { ResourcePolicies } from './resource-policies';
@@ -73,6 +73,6 @@ export function stageRequests(templates: StageTemplates): StageRequests {
     );
   const all = dedupe([...requests, ...implied]);
   const sagemakerRoles = modelRoles(tasks, role);
-  const negatives = [...isolationNegatives(all, sagemakerRoles, templates.config.name), ...zoneNegatives(model, templates.config.name, sagemakerRoles)];
+  const negatives = [...isolationNegatives(all, sagemakerRoles, templates.config.name), ...zoneNegatives(model, templates.config.name, sagemakerRoles), ...ownershipNegatives(all)];
   return { model, roles, policies: new ResourcePolicies(model, roles), tasks, invocations, requests: dedupe([...all, ...negatives]) };
 }

@@ -58,6 +58,7 @@ const RESOURCES: Readonly<Record<string, ResourcesOf>> = {
   'sagemaker:CreateEndpoint': sagemaker(['endpoint', 'EndpointName'], ['endpoint-config', 'EndpointConfigName']),
   'sagemaker:UpdateEndpoint': sagemaker(['endpoint', 'EndpointName'], ['endpoint-config', 'EndpointConfigName']),
   'sagemaker:DescribeEndpoint': sagemaker(['endpoint', 'EndpointName']),
+  'sagemaker:DeleteEndpoint': sagemaker(['endpoint', 'EndpointName']),
   'application-autoscaling:RegisterScalableTarget': scalableTarget,
   'application-autoscaling:DeregisterScalableTarget': scalableTarget,
   'application-autoscaling:PutScalingPolicy': scalableTarget,

@@ -151,11 +151,17 @@ describe(`Step Functions quotas (${STEP_FUNCTIONS.definitionMaxBytes.url})`, () 
     expect(worst.events, worst.explain).toBeLessThanOrEqual(STEP_FUNCTIONS.historyMaxEvents.value);
   });
 
-  it('counts the deploy poll loop of the longest deploy timeout (480 polls at 60 s)', () => {
+  it("counts the deploy poll loop of the longest deploy timeout (480 polls at 60 s) and the Failed endpoint's deletion loop (30 polls)", () => {
     const deploy = stateMachines.find((m) => m.name === 'gantry-a234567890123456-b234567890123456789012-deploy')!;
     const worst = worstCaseHistoryEvents(deploy);
-    expect(worst.loops).toEqual([expect.objectContaining({ iterations: 481 })]);
-    expect(worst.events).toBeGreaterThan(480 * 11);
+    expect(worst.loops.map((l) => ({ iterations: l.iterations, states: [...l.states].sort() }))).toEqual(
+      expect.arrayContaining([
+        { iterations: 481, states: ['CountPoll', 'DescribeEndpoint', 'EndpointStatus', 'WaitForEndpoint'] },
+        { iterations: 31, states: ['CountDeletionPoll', 'DeletionStatus', 'DescribeDeletion', 'WaitForDeletion'] },
+      ]),
+    );
+    expect(worst.loops).toHaveLength(2);
+    expect(worst.events).toBeGreaterThan(480 * 11 + 30 * 11);
   });
 
   it(`passes at most ${TRAFFIC_SHIFTING.autoRollbackMaxAlarms.value} rollback alarms to UpdateEndpoint (${TRAFFIC_SHIFTING.autoRollbackMaxAlarms.url})`, () => {

@@ -7,14 +7,17 @@ import {
   MAX_DEPLOYABLE_VERSION,
   type DeployPlan,
   type DeployStrategy,
+  type FailedEndpoint,
   type PrepareDeployEvent,
 } from '../../../lib/contract';
 import type { ModelVersion, Pointers } from '../registry/model';
 import { describeIssue } from '../input/issues';
+import { endpointOwnership, type EndpointOwner } from './endpoint-owner';
 
 /**
  * The deploy workflow's decisions (pure: no SDK): which deploy inputs are valid, which versions
- * may go to production, which endpoint states a deployment may start from, and the plan the
+ * may go to production, which endpoint states a deployment may start from (and which Failed
+ * endpoint it replaces), and the plan the
  * workflow's later states follow. The errors' names are DEPLOY_ERRORS: the workflow's Catch
  * and Fail states match them.
  */
@@ -35,18 +38,26 @@ export class VersionNotDeployableError extends Error {
   }
 }
 
-/** The endpoint is in the middle of another change: a deployment can only start from InService. */
+/** The endpoint is in the middle of another change: a deployment can only start from InService (or no endpoint). */
 export class EndpointBusyError extends Error {
   constructor(readonly endpointName: string, readonly status: string, failureReason?: string) {
-    super(`endpoint ${endpointName} is ${status}${failureReason ? ` (${failureReason})` : ''}: a deployment can only start when it is InService; deploy again once it is`);
+    // A Deleting endpoint (a replacement that ran out of time, or an operator) will not come back.
+    const when = status === 'Deleting' ? 'deploy again once it is gone' : 'deploy again once it is';
+    super(`endpoint ${endpointName} is ${status}${failureReason ? ` (${failureReason})` : ''}: a deployment can only start when it is InService or gone; ${when}`);
     this.name = DEPLOY_ERRORS.endpointBusy;
   }
 }
 
-/** The endpoint failed to create; SageMaker cannot update a Failed endpoint. */
+/**
+ * The endpoint is Failed and this workflow did not create it. SageMaker can only delete a
+ * Failed endpoint, and Gantry deletes only the endpoints it created.
+ */
 export class EndpointFailedError extends Error {
-  constructor(readonly endpointName: string, failureReason: string | undefined) {
-    super(`endpoint ${endpointName} is Failed (${failureReason ?? 'SageMaker gave no reason'}): delete the endpoint, then deploy again`);
+  constructor(readonly endpointName: string, failureReason: string | undefined, notOwnedBecause: string) {
+    super(
+      `endpoint ${endpointName} is Failed (${failureReason ?? 'SageMaker gave no reason'}) and was not created by this deploy workflow: ${notOwnedBecause}. ` +
+        `SageMaker can only delete a Failed endpoint, and Gantry deletes only the endpoints it created: delete it by hand (aws sagemaker delete-endpoint --endpoint-name ${endpointName}), then deploy again`,
+    );
     this.name = DEPLOY_ERRORS.endpointFailed;
   }
 }
@@ -149,15 +160,44 @@ function describeVersion(version: number | undefined): string {
 /** The endpoint as DescribeEndpoint saw it. */
 export type EndpointState =
   | { readonly exists: false }
-  | { readonly exists: true; readonly status: string; readonly configName?: string; readonly failureReason?: string };
+  | { readonly exists: true; readonly status: string; readonly arn?: string; readonly configName?: string; readonly failureReason?: string };
+
+/** What the deployment does with the endpoint it found. */
+export type EndpointDecision =
+  | { readonly action: 'create' }
+  | { readonly action: 'update'; readonly currentConfigName?: string }
+  /** Delete the Failed endpoint this workflow created, then create it again. */
+  | { readonly action: 'replace'; readonly failed: FailedEndpoint };
 
 /**
- * A deployment starts from no endpoint or an InService one; SageMaker refuses to update an
- * endpoint in any other state. @throws EndpointFailedError, EndpointBusyError
+ * A Failed endpoint can only be deleted: whether this deployment may do so depends on who
+ * created it, which its tags tell. The caller reads them for such an endpoint only.
  */
-export function checkEndpoint(endpointName: string, endpoint: EndpointState): void {
-  if (!endpoint.exists || endpoint.status === 'InService') return;
-  if (endpoint.status === 'Failed') throw new EndpointFailedError(endpointName, endpoint.failureReason);
+export function needsOwnerCheck(endpoint: EndpointState): boolean {
+  return endpoint.exists && endpoint.status === 'Failed';
+}
+
+/**
+ * A deployment starts from no endpoint, an InService one, or a Failed one this workflow
+ * created (`tags`: the Failed endpoint's, see needsOwnerCheck); SageMaker refuses to update an
+ * endpoint in any other state. A Failed one can only be deleted (EndpointStatus in
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_EndpointSummary.html: "DeleteEndpoint
+ * is the only operation that can be performed on a failed endpoint").
+ * @throws EndpointFailedError, EndpointBusyError
+ */
+export function checkEndpoint(endpointName: string, endpoint: EndpointState, owner: EndpointOwner, tags?: Readonly<Record<string, string>>): EndpointDecision {
+  if (!endpoint.exists) return { action: 'create' };
+  if (endpoint.status === 'InService') return { action: 'update', ...(endpoint.configName !== undefined ? { currentConfigName: endpoint.configName } : {}) };
+  if (endpoint.status === 'Failed') {
+    if (tags === undefined) throw new Error(`checkEndpoint: endpoint ${endpointName} is Failed, and who created it is decided from its tags, which the caller did not read`);
+    const ownership = endpointOwnership(tags, owner);
+    if (!ownership.owned) throw new EndpointFailedError(endpointName, endpoint.failureReason, ownership.why);
+    const failed: FailedEndpoint = {
+      ...(endpoint.configName !== undefined ? { configName: endpoint.configName } : {}),
+      ...(endpoint.failureReason !== undefined ? { failureReason: endpoint.failureReason } : {}),
+    };
+    return { action: 'replace', failed };
+  }
   throw new EndpointBusyError(endpointName, endpoint.status, endpoint.failureReason);
 }
 
@@ -167,7 +207,7 @@ export function buildPlan(args: {
   readonly input: ResolvedDeployInput;
   readonly deployable: Deployable;
   readonly pointers: Pointers;
-  readonly endpoint: EndpointState;
+  readonly endpoint: EndpointDecision;
   readonly instanceTypeChanged: boolean;
 }): DeployPlan {
   const { event, input, deployable, pointers, endpoint } = args;
@@ -180,9 +220,10 @@ export function buildPlan(args: {
     imageUri: deployable.imageUri,
     artifactUri: deployable.artifactUri,
     resourceName: deploymentResourceName(event.endpointName, input.version, event.deploymentId),
-    endpointExists: endpoint.exists,
-    ...(endpoint.exists && endpoint.configName !== undefined ? { currentConfigName: endpoint.configName } : {}),
+    endpointExists: endpoint.action === 'update',
+    ...(endpoint.action === 'update' && endpoint.currentConfigName !== undefined ? { currentConfigName: endpoint.currentConfigName } : {}),
     instanceTypeChanged: args.instanceTypeChanged,
+    ...(endpoint.action === 'replace' ? { failedEndpoint: endpoint.failed } : {}),
     reason: input.reason ?? (input.rollback ? `rollback to version ${input.version}` : `deploy of version ${input.version}`),
     requestedBy: input.requestedBy ?? event.executionArn,
   };

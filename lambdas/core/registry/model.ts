@@ -1,3 +1,5 @@
+import { ENDPOINT_EVENT_TYPES, type EndpointEventType } from '../../../lib/contract';
+
 /**
  * The model registry's domain (pure: no SDK). Versions move through statuses by the rules in
  * TRANSITIONS; the `production` and `last-good` pointers and an append-only event history
@@ -57,7 +59,11 @@ export interface ModelVersion extends RegisterInput {
   readonly updatedAt: string;
 }
 
-export const EVENT_TYPES = ['Registered', 'Approved', 'Rejected', 'Promoted', 'RollbackStarted', 'RolledBack', 'GateFailed', 'Failed'] as const;
+/**
+ * EndpointDeleted and EndpointRecreated record the deploy workflow replacing a Failed endpoint
+ * it created (ENDPOINT_EVENT_TYPES): they change no version or pointer.
+ */
+export const EVENT_TYPES = ['Registered', 'Approved', 'Rejected', 'Promoted', 'RollbackStarted', 'RolledBack', 'GateFailed', 'Failed', ...ENDPOINT_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** One entry of a model's append-only history. `seq` orders events; it never repeats or skips. */
@@ -73,6 +79,23 @@ export interface RegistryEvent {
   readonly previousVersion?: number;
   readonly reason?: string;
   readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** What `recordEndpointEvent` appends. */
+export interface EndpointEventInput {
+  readonly type: EndpointEventType;
+  /** The idempotency key: one event per key (`endpointEventKey`). */
+  readonly key: string;
+  /** The version the deployment that changed the endpoint serves. */
+  readonly version: number;
+  readonly actor: string;
+  readonly reason: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** The claim key of an endpoint event of one execution: each execution records each type once. */
+export function endpointEventKey(type: EndpointEventType, executionArn: string): string {
+  return `${type}#${executionArn}`;
 }
 
 /** The production and last-good versions of a model. */
@@ -157,7 +180,8 @@ export class UnknownClaimError extends RegistryError {
 
 /**
  * An idempotency claim: the first writer of a key wins; later writers with the same key get
- * AlreadyClaimedError. The rollback handler claims one key per bad deployment.
+ * AlreadyClaimedError. The rollback handler claims one key per bad deployment; the deploy
+ * function one per execution and endpoint event (`endpointEventKey`).
  */
 export interface ClaimRecord {
   readonly model: string;
@@ -167,7 +191,7 @@ export interface ClaimRecord {
   readonly createdAt: string;
   /**
    * Name of the execution the claimer starts (deterministic, so a restart is idempotent);
-   * absent on a notice claim, which starts none.
+   * absent on a notice or an event claim, which start none.
    */
   readonly executionName?: string;
   /** Set once that execution has been started. */
@@ -177,6 +201,8 @@ export interface ClaimRecord {
   readonly attempt?: number;
   /** A notice claim (no execution): set once its notification was sent. */
   readonly notifiedAt?: string;
+  /** An event claim (`recordEndpointEvent`): the sequence number of the one event it stands for. */
+  readonly eventSeq?: number;
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
@@ -254,6 +280,13 @@ export interface Registry {
   /** Records on a notice claim that its notification was sent. @throws UnknownClaimError */
   markClaimNotified(model: string, key: string): Promise<void>;
   recordFailure(model: string, failure: { type: 'GateFailed' | 'Failed'; actor: string; reason: string; version?: number; details?: Record<string, unknown> }): Promise<RegistryEvent>;
+  /**
+   * Appends an endpoint event once per `key`, with a claim on the key in the same transaction:
+   * a retry (or a concurrent duplicate) appends nothing and gets the event the first call
+   * appended, `alreadyRecorded: true`. Versions and pointers are unchanged.
+   * @throws UnknownModelError for a model with no history
+   */
+  recordEndpointEvent(model: string, event: EndpointEventInput): Promise<{ readonly event: RegistryEvent; readonly alreadyRecorded: boolean }>;
   pointers(model: string): Promise<Pointers>;
   history(model: string): Promise<RegistryEvent[]>;
 }

@@ -18,6 +18,7 @@ import type { DeployPhaseContext } from './phases/context';
 import { updatePhase, versionResources } from './phases/deploy';
 import { planPhase } from './phases/plan';
 import { promotePhase } from './phases/promote';
+import { DELETION_WAIT_MINUTES, replacePhase } from './phases/replace';
 import { scalePhase } from './phases/scale';
 import { waitPhase } from './phases/wait';
 import type { EndpointLocations } from './requests';
@@ -61,8 +62,9 @@ export interface DeployWorkflowProps {
  * The one path by which a model version reaches its endpoint: check the version in the
  * registry, create the SageMaker model and endpoint config (tagged, data capture on), create
  * the endpoint or update it with a blue/green deployment (canary, linear or all-at-once, with
- * automatic rollback on the endpoint's alarms), wait for InService, register autoscaling,
- * then promote in the registry and notify. A failure records itself and notifies; the
+ * automatic rollback on the endpoint's alarms) or, for a Failed endpoint it created, delete
+ * and create it again, wait for InService, register autoscaling, then promote in the registry
+ * and notify. A failure records itself and notifies; the
  * registry's production pointer only moves once the endpoint serves the new version.
  */
 export class DeployWorkflow extends Construct {
@@ -104,10 +106,11 @@ export class DeployWorkflow extends Construct {
     // The phases are built in the order their states are caught into the failure path: that
     // order fixes the order of the states in the definition, and a reordered definition is an
     // update of every deployed state machine.
+    const pollSeconds = props.pollSeconds ?? 60;
     const prepare = planPhase(this, context, { deploy: functions.deploy, topic: props.topic });
     const version = versionResources(this, context);
     const wait = waitPhase(this, context, {
-      pollSeconds: props.pollSeconds ?? 60,
+      pollSeconds,
       inService: () => {
         const promote = promotePhase(this, context, { deploy: functions.deploy, topic: props.topic });
         return serverless ? promote : scalePhase(this, context, { costTags: stage.costTags, next: promote });
@@ -115,7 +118,12 @@ export class DeployWorkflow extends Construct {
     });
     version.createEndpoint.next(wait);
     const update = updatePhase(this, context, { alarmNames: props.alarms.map(alarmNameOf), next: wait });
-    const exists = new sfn.Choice(this, 'EndpointExists').when(sfn.Condition.booleanEquals('$.plan.endpointExists', true), update).otherwise(version.createEndpoint);
+    // Built last: the phase that came last keeps the definition's earlier states where they were.
+    const replace = replacePhase(this, context, { deploy: functions.deploy, pollSeconds, next: wait });
+    const exists = new sfn.Choice(this, 'EndpointExists')
+      .when(sfn.Condition.booleanEquals('$.plan.endpointExists', true), update)
+      .when(sfn.Condition.isPresent('$.plan.failedEndpoint'), replace)
+      .otherwise(version.createEndpoint);
     const definition = prepare.next(version.chain).next(exists);
 
     const stateMachineName = workflowName(stage.name, model.name, 'deploy');
@@ -126,9 +134,10 @@ export class DeployWorkflow extends Construct {
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      timeout: Duration.minutes(model.serving.deployment.timeoutMinutes + 30),
+      // The wait for InService, a Failed endpoint's deletion, and room for the other states.
+      timeout: Duration.minutes(model.serving.deployment.timeoutMinutes + DELETION_WAIT_MINUTES + 30),
     });
     grantPublishToEncryptedTopic(props.topic, this.stateMachine);
-    grantDeployment(this.stateMachine, { endpointName: this.endpointName, executionRole: props.endpoint.executionRole, key: stage.key, scalable: !serverless });
+    grantDeployment(this.stateMachine, { endpointName: this.endpointName, model: model.name, workflowName: stateMachineName, executionRole: props.endpoint.executionRole, key: stage.key, scalable: !serverless });
   }
 }

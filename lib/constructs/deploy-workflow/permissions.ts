@@ -2,11 +2,16 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { EXECUTION_TAG_KEY, MODEL_TAG_KEY } from '../../contract';
 import { acknowledgeWildcardResource } from '../../nag';
 
 export interface DeployGrants {
   /** The endpoint the workflow deploys to. */
   readonly endpointName: string;
+  /** The model the workflow deploys: the `Model` tag of the endpoints it creates. */
+  readonly model: string;
+  /** The workflow's state machine name: the `ExecutionId` tags of what it creates name its executions. */
+  readonly workflowName: string;
   /** The execution role of the model's containers, passed to SageMaker. */
   readonly executionRole: iam.IRole;
   /** The stage key: SageMaker encrypts the endpoint's volume and captured data with it. */
@@ -26,6 +31,19 @@ export function grantDeployment(stateMachine: sfn.StateMachine, grants: DeployGr
     new iam.PolicyStatement({
       actions: ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags'],
       resources: [arn('model', versions), arn('endpoint-config', versions), arn('endpoint', endpointName)],
+    }),
+  );
+  // Only a Failed endpoint this workflow created is deleted (the deploy function checks its
+  // tags); the same tags guard the call: the endpoint resource type takes aws:ResourceTag
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html).
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['sagemaker:DeleteEndpoint'],
+      resources: [arn('endpoint', endpointName)],
+      conditions: {
+        StringEquals: { [`aws:ResourceTag/${MODEL_TAG_KEY}`]: grants.model },
+        StringLike: { [`aws:ResourceTag/${EXECUTION_TAG_KEY}`]: `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${grants.workflowName}:*` },
+      },
     }),
   );
   role.addToPrincipalPolicy(

@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../../config';
 import { hasInstanceStorage } from '../../config/instance-types';
-import { artifactPrefix, type JobKind, jobNamePrefix } from '../../contract';
+import { artifactPrefix, EXECUTION_TAG_KEY, type JobKind, jobNamePrefix } from '../../contract';
 
 /*
  * The SageMaker requests the training pipeline sends, as Step Functions Parameters (JSONPath:
@@ -45,7 +45,7 @@ function volumeKey(instanceType: string, kmsKeyArn: string): { VolumeKmsKeyId?: 
 
 /** The five cost tags plus the execution that created the job. */
 export function jobTags(costTags: Readonly<Record<string, string>>): JobTags {
-  return [...Object.entries(costTags).map(([Key, Value]) => ({ Key, Value })), { Key: 'ExecutionId', 'Value.$': '$$.Execution.Id' }];
+  return [...Object.entries(costTags).map(([Key, Value]) => ({ Key, Value })), { Key: EXECUTION_TAG_KEY, 'Value.$': '$$.Execution.Id' }];
 }
 
 /** `s3://<artifacts>/runs/<model>/<execution>/processed/<name>/`: where preprocessing writes and training reads. */

@@ -12,6 +12,7 @@ import {
   UnknownClaimError,
   UnknownModelError,
   UnknownVersionError,
+  endpointEventKey,
   type RegisterInput,
   type RegistryEvent,
 } from '../../../lambdas/core/registry/model';
@@ -372,6 +373,67 @@ describe('DynamoRegistry on DynamoDB Local', () => {
       expect((await registry.history(m)).length).toBe(events);
       await expect(registry.markClaimNotified(m, 'never')).rejects.toThrow(UnknownClaimError);
       expect(await registry.getClaim(m, 'never')).toBeUndefined();
+    });
+  });
+
+  describe('recordEndpointEvent', () => {
+    const executionArn = (m: string) => `arn:aws:states:us-east-1:111111111111:execution:gantry-dev-${m}-deploy:deploy-2`;
+    const deleted = (m: string) => ({
+      type: 'EndpointDeleted' as const,
+      key: endpointEventKey('EndpointDeleted', executionArn(m)),
+      version: 2,
+      actor: executionArn(m),
+      reason: 'The primary container for production variant primary did not pass the ping health check',
+      details: { endpoint: `gantry-dev-${m}`, failedConfig: `gantry-dev-${m}-v1-00000000` },
+    });
+
+    it('appends the event with a claim on its key, versions and pointers unchanged', async () => {
+      const m = await inProduction();
+      const before = { versions: await registry.listVersions(m), pointers: await registry.pointers(m) };
+      const { event, alreadyRecorded } = await registry.recordEndpointEvent(m, deleted(m));
+      const { key: _key, ...fields } = deleted(m);
+      expect(alreadyRecorded).toBe(false);
+      expect(event).toEqual({ model: m, seq: 7, at: expect.any(String), ...fields });
+      expect((await registry.history(m)).at(-1)).toEqual(event);
+      expect(await registry.getClaim(m, deleted(m).key)).toEqual({ model: m, key: `EndpointDeleted#${executionArn(m)}`, version: 2, createdAt: event.at, eventSeq: 7 });
+      expect({ versions: await registry.listVersions(m), pointers: await registry.pointers(m) }).toEqual(before);
+    });
+
+    it('is idempotent: a retry with the key returns the first event and writes nothing', async () => {
+      const m = await inProduction();
+      const first = await registry.recordEndpointEvent(m, deleted(m));
+      const items = await itemsOf(m);
+      // A retry after the first commit: even with other fields it is the same execution's event.
+      await expect(registry.recordEndpointEvent(m, { ...deleted(m), reason: 'retried' })).resolves.toEqual({ event: first.event, alreadyRecorded: true });
+      expect(await itemsOf(m)).toEqual(items);
+      // Another type, or another execution, is another event.
+      const recreated = await registry.recordEndpointEvent(m, { ...deleted(m), type: 'EndpointRecreated', key: endpointEventKey('EndpointRecreated', executionArn(m)), reason: 'created again' });
+      expect(recreated).toMatchObject({ alreadyRecorded: false, event: { seq: 8, type: 'EndpointRecreated' } });
+      const history = await registry.history(m);
+      expect(history.slice(-2).map((e) => e.type)).toEqual(['EndpointDeleted', 'EndpointRecreated']);
+      expectGaplessSeq(history);
+    });
+
+    it('appends exactly one event for 20 concurrent callers with one key, each getting that event', async () => {
+      const m = await inProduction();
+      const results = await Promise.all(Array.from({ length: 20 }, () => new DynamoRegistry({ client, tableName }).recordEndpointEvent(m, deleted(m))));
+      expect(results.filter((r) => !r.alreadyRecorded)).toHaveLength(1);
+      for (const r of results) expect(r.event).toEqual(results.find((w) => !w.alreadyRecorded)!.event);
+      const history = await registry.history(m);
+      expect(history.filter((e) => e.type === 'EndpointDeleted')).toHaveLength(1);
+      expectGaplessSeq(history);
+    }, 60_000);
+
+    it('refuses a model with no history, writing nothing', async () => {
+      const m = model();
+      await expect(registry.recordEndpointEvent(m, deleted(m))).rejects.toThrow(UnknownModelError);
+      expect(await itemsOf(m)).toEqual([]);
+    });
+
+    it('passes on a claim of the key that stands for no event', async () => {
+      const m = await inProduction();
+      await registry.markRolledBack(m, 2, 'gantry-rollback', 'alarm', claim(deleted(m).key));
+      await expect(registry.recordEndpointEvent(m, deleted(m))).rejects.toThrow(AlreadyClaimedError);
     });
   });
 

@@ -1,11 +1,11 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, SageMakerClient, SageMakerServiceException, type EndpointStatus } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient, SageMakerServiceException, type EndpointStatus } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DynamoRegistry } from '../../../lambdas/adapters/dynamo-registry';
 import { PointerMismatchError, type RegisterInput } from '../../../lambdas/core/registry/model';
-import { handler, makeHandler, type CompleteDeployResult } from '../../../lambdas/deploy/handler';
-import { ENV, type CompleteDeployEvent, type DeployPlan, type PrepareDeployEvent } from '../../../lib/contract';
+import { handler, makeHandler, type CompleteDeployResult, type DeployResult, type RecordEndpointResult } from '../../../lambdas/deploy/handler';
+import { ENV, type CompleteDeployEvent, type DeployPlan, type EndpointProbe, type PrepareDeployEvent, type RecordEndpointEvent } from '../../../lib/contract';
 import { localRegistryTable } from '../../support/local-data';
 
 // SageMaker has no local engine: its client is mocked and every request asserted in full.
@@ -36,7 +36,7 @@ describe('deploy handler', () => {
   let client: DynamoDBClient;
   let tableName: string;
   let registry: DynamoRegistry;
-  let deploy: (event: unknown) => Promise<DeployPlan | CompleteDeployResult>;
+  let deploy: (event: unknown) => Promise<DeployResult>;
   let modelCounter = 0;
 
   beforeAll(async () => {
@@ -77,9 +77,25 @@ describe('deploy handler', () => {
     return m;
   }
 
+  const arnOf = (m: string) => `arn:aws:sagemaker:us-east-1:111111111111:endpoint/${endpointOf(m)}`;
+
   function endpointIs(m: string, status: EndpointStatus | undefined, configName = `${endpointOf(m)}-v1-00000000`, failureReason?: string): void {
     if (status === undefined) sagemakerMock.on(DescribeEndpointCommand).rejects(endpointNotFound(endpointOf(m)));
-    else sagemakerMock.on(DescribeEndpointCommand).resolves({ EndpointName: endpointOf(m), EndpointStatus: status, EndpointConfigName: configName, FailureReason: failureReason });
+    else sagemakerMock.on(DescribeEndpointCommand).resolves({ EndpointName: endpointOf(m), EndpointArn: arnOf(m), EndpointStatus: status, EndpointConfigName: configName, FailureReason: failureReason });
+  }
+
+  /** The tags CreateEndpoint of this model's deploy workflow put on the endpoint (an earlier execution). */
+  const createdByWorkflow = (m: string) => ({
+    CostCenter: 'CC-1001',
+    Team: 'growth-ml',
+    Project: 'gantry',
+    Environment: 'dev',
+    Model: m,
+    ExecutionId: executionArn.replace(/:[^:]+$/, ':deploy-0f0f0f0f'),
+  });
+
+  function endpointTagged(m: string, tags: Record<string, string>): void {
+    sagemakerMock.on(ListTagsCommand, { ResourceArn: arnOf(m) }).resolves({ Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) });
   }
 
   function configHas(instanceType: string | undefined): void {
@@ -91,6 +107,7 @@ describe('deploy handler', () => {
 
   const describedEndpoints = () => sagemakerMock.commandCalls(DescribeEndpointCommand).map((c) => c.args[0].input);
   const describedConfigs = () => sagemakerMock.commandCalls(DescribeEndpointConfigCommand).map((c) => c.args[0].input);
+  const listedTags = () => sagemakerMock.commandCalls(ListTagsCommand).map((c) => c.args[0].input);
   const itemCount = async () => (await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }))).Count;
 
   describe('prepare', () => {
@@ -211,28 +228,74 @@ describe('deploy handler', () => {
       });
     });
 
-    describe('refuses an endpoint that is not InService', () => {
-      it('throws EndpointFailed with SageMaker\'s reason and what to do', async () => {
+    describe('a Failed endpoint', () => {
+      it('is replaced when this workflow created it: ListTags on its ARN, then a plan to delete and create it again', async () => {
+        const m = await model(1, [1]);
+        endpointIs(m, 'Failed', `${endpointOf(m)}-v1-0badc0de`, 'The primary container for production variant primary did not pass the ping health check');
+        endpointTagged(m, createdByWorkflow(m));
+        const before = await itemCount();
+        const plan = await prepare(prepareEvent(m, { model: m, version: 1 }));
+        expect(plan).toEqual({
+          model: m,
+          version: 1,
+          strategy: 'canary',
+          rollback: false,
+          imageUri: IMAGE,
+          artifactUri: `s3://gantry-artifacts/${m}/1/compiled/model.tar.gz`,
+          resourceName: `${endpointOf(m)}-v1-1a2b3c4d`,
+          // Created again, not updated: SageMaker cannot update a Failed endpoint.
+          endpointExists: false,
+          instanceTypeChanged: false,
+          failedEndpoint: { configName: `${endpointOf(m)}-v1-0badc0de`, failureReason: 'The primary container for production variant primary did not pass the ping health check' },
+          reason: 'deploy of version 1',
+          requestedBy: executionArn,
+        });
+        expect(describedEndpoints()).toEqual([{ EndpointName: endpointOf(m) }]);
+        expect(listedTags()).toEqual([{ ResourceArn: arnOf(m) }]);
+        expect(describedConfigs()).toEqual([]);
+        // Planning deletes nothing and writes nothing: the workflow does, and records it.
+        expect(await itemCount()).toBe(before);
+      });
+
+      it.each<[string, (m: string) => Record<string, string>, string]>([
+        ['with no tags (made by hand)', () => ({}), 'it has no Model tag'],
+        ["with another model's tags", (m) => ({ ...createdByWorkflow(m), Model: 'fraud' }), `its Model tag is "fraud", not "${'<m>'}"`],
+        ["created by another stage's workflow", (m) => ({ ...createdByWorkflow(m), ExecutionId: 'arn:aws:states:us-east-1:111111111111:execution:gantry-prod-deploy:deploy-0' }), 'its ExecutionId tag "arn:aws:states:us-east-1:111111111111:execution:gantry-prod-deploy:deploy-0" is not an execution of this deploy workflow (arn:aws:states:us-east-1:111111111111:execution:gantry-dev-deploy:*)'],
+        ['with cost tags but no ExecutionId', (m) => ({ Model: m, CostCenter: 'CC-1001' }), 'it has no ExecutionId tag'],
+      ])('is refused %s: EndpointFailed says to delete it by hand, nothing written', async (_case, tags, why) => {
         const m = await model(1, [1]);
         endpointIs(m, 'Failed', undefined, 'Image size 31 GB is greater than supported size 30 GB');
+        endpointTagged(m, tags(m));
         const before = await itemCount();
         await expect(deploy(prepareEvent(m, { model: m, version: 1 }))).rejects.toMatchObject({
           name: 'EndpointFailed',
-          message: `endpoint ${endpointOf(m)} is Failed (Image size 31 GB is greater than supported size 30 GB): delete the endpoint, then deploy again`,
+          message:
+            `endpoint ${endpointOf(m)} is Failed (Image size 31 GB is greater than supported size 30 GB) and was not created by this deploy workflow: ${why.replace('<m>', m)}. ` +
+            `SageMaker can only delete a Failed endpoint, and Gantry deletes only the endpoints it created: delete it by hand (aws sagemaker delete-endpoint --endpoint-name ${endpointOf(m)}), then deploy again`,
         });
-        expect(describedEndpoints()).toEqual([{ EndpointName: endpointOf(m) }]);
+        expect(listedTags()).toEqual([{ ResourceArn: arnOf(m) }]);
         expect(describedConfigs()).toEqual([]);
         expect(await itemCount()).toBe(before);
       });
 
+      it('passes on a ListTags error, planning nothing', async () => {
+        const m = await model(1, [1]);
+        endpointIs(m, 'Failed');
+        sagemakerMock.on(ListTagsCommand).rejects(new SageMakerServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'not authorized to perform sagemaker:ListTags' }));
+        await expect(deploy(prepareEvent(m, { model: m, version: 1 }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      });
+    });
+
+    describe('refuses an endpoint that is not InService', () => {
       it.each<EndpointStatus>(['Updating', 'Creating', 'SystemUpdating', 'RollingBack', 'UpdateRollbackFailed', 'Deleting', 'OutOfService'])('throws EndpointBusy naming the status %s', async (status) => {
         const m = await model(1, [1]);
         endpointIs(m, status);
         await expect(deploy(prepareEvent(m, { model: m, version: 1 }))).rejects.toMatchObject({
           name: 'EndpointBusy',
-          message: `endpoint ${endpointOf(m)} is ${status}: a deployment can only start when it is InService; deploy again once it is`,
+          message: `endpoint ${endpointOf(m)} is ${status}: a deployment can only start when it is InService or gone; deploy again once it is${status === 'Deleting' ? ' gone' : ''}`,
         });
         expect(describedConfigs()).toEqual([]);
+        expect(listedTags()).toEqual([]);
       });
 
       it('passes on any other DescribeEndpoint error', async () => {
@@ -266,6 +329,85 @@ describe('deploy handler', () => {
         expect(sagemakerMock.calls()).toHaveLength(0);
         expect(await itemCount()).toBe(before);
       });
+    });
+  });
+
+  describe('probe', () => {
+    const probe = async (m: string) => (await deploy({ action: 'probe', endpointName: endpointOf(m) })) as EndpointProbe;
+
+    it.each<[string, EndpointStatus | undefined, EndpointProbe]>([
+      ['gone', undefined, { exists: false }],
+      ['still Deleting', 'Deleting', { exists: true, status: 'Deleting' }],
+      ['created again by someone else', 'Creating', { exists: true, status: 'Creating' }],
+    ])('tells an endpoint %s by DescribeEndpoint', async (_case, status, expected) => {
+      const m = `probe-${++modelCounter}`;
+      endpointIs(m, status);
+      await expect(probe(m)).resolves.toEqual(expected);
+      expect(describedEndpoints()).toEqual([{ EndpointName: endpointOf(m) }]);
+      expect(listedTags()).toEqual([]);
+    });
+
+    it('passes on other errors, and an answer without a status', async () => {
+      sagemakerMock.on(DescribeEndpointCommand).rejectsOnce(new SageMakerServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {}, message: 'Rate exceeded' })).resolvesOnce({ EndpointName: 'gantry-dev-x' });
+      await expect(deploy({ action: 'probe', endpointName: 'gantry-dev-x' })).rejects.toMatchObject({ name: 'ThrottlingException' });
+      await expect(deploy({ action: 'probe', endpointName: 'gantry-dev-x' })).rejects.toThrow('DescribeEndpoint gantry-dev-x returned no status');
+    });
+  });
+
+  describe('record', () => {
+    const failedEndpoint = (m: string) => ({ configName: `${endpointOf(m)}-v1-0badc0de`, failureReason: 'The primary container for production variant primary did not pass the ping health check' });
+    const record = async (type: RecordEndpointEvent['type'], plan: DeployPlan, m: string) => (await deploy({ action: 'record', type, endpointName: endpointOf(m), plan, executionArn } satisfies RecordEndpointEvent)) as RecordEndpointResult;
+
+    async function replacing(): Promise<{ m: string; plan: DeployPlan }> {
+      const m = await model(1, [1]);
+      endpointIs(m, 'Failed', failedEndpoint(m).configName, failedEndpoint(m).failureReason);
+      endpointTagged(m, createdByWorkflow(m));
+      return { m, plan: await prepare(prepareEvent(m, { model: m, version: 1 })) };
+    }
+
+    it('appends EndpointDeleted, then EndpointRecreated, by the execution, about the planned version', async () => {
+      const { m, plan } = await replacing();
+      sagemakerMock.reset();
+      const deleted = await record('EndpointDeleted', plan, m);
+      expect(deleted).toEqual({
+        alreadyRecorded: false,
+        event: { model: m, seq: 3, at: expect.any(String), type: 'EndpointDeleted', version: 1, actor: executionArn, reason: failedEndpoint(m).failureReason, details: { endpoint: endpointOf(m), failedConfig: failedEndpoint(m).configName } },
+      });
+      const recreated = await record('EndpointRecreated', plan, m);
+      expect(recreated.event).toEqual({ model: m, seq: 4, at: expect.any(String), type: 'EndpointRecreated', version: 1, actor: executionArn, reason: `created again on ${endpointOf(m)}-v1-1a2b3c4d`, details: { endpoint: endpointOf(m), config: `${endpointOf(m)}-v1-1a2b3c4d` } });
+      await complete(plan);
+      expect((await registry.history(m)).slice(-3).map((e) => e.type)).toEqual(['EndpointDeleted', 'EndpointRecreated', 'Promoted']);
+      // The registry's writes only: no SageMaker request.
+      expect(sagemakerMock.calls()).toHaveLength(0);
+    });
+
+    it('says SageMaker gave no reason when the Failed endpoint had none', async () => {
+      const m = await model(1, [1]);
+      endpointIs(m, 'Failed', `${endpointOf(m)}-v1-0badc0de`);
+      endpointTagged(m, createdByWorkflow(m));
+      const plan = await prepare(prepareEvent(m, { model: m, version: 1 }));
+      expect(plan.failedEndpoint).toEqual({ configName: `${endpointOf(m)}-v1-0badc0de` });
+      expect((await record('EndpointDeleted', plan, m)).event).toMatchObject({ reason: 'SageMaker gave no reason', details: { endpoint: endpointOf(m), failedConfig: `${endpointOf(m)}-v1-0badc0de` } });
+    });
+
+    it('is harmless when retried: the second call appends nothing and returns the first event', async () => {
+      const { m, plan } = await replacing();
+      const first = await record('EndpointDeleted', plan, m);
+      const history = await registry.history(m);
+      await expect(record('EndpointDeleted', plan, m)).resolves.toEqual({ event: first.event, alreadyRecorded: true });
+      expect(await registry.history(m)).toEqual(history);
+    });
+
+    it('throws InvalidEventError for a plan that replaces no Failed endpoint, writing nothing', async () => {
+      const m = await model(1, [1]);
+      endpointIs(m, undefined);
+      const plan = await prepare(prepareEvent(m, { model: m, version: 1 }));
+      const before = await itemCount();
+      await expect(deploy({ action: 'record', type: 'EndpointDeleted', endpointName: endpointOf(m), plan, executionArn })).rejects.toMatchObject({
+        name: 'InvalidEventError',
+        message: 'invalid event: plan.failedEndpoint: required to record EndpointDeleted, and absent: this plan replaces no Failed endpoint',
+      });
+      expect(await itemCount()).toBe(before);
     });
   });
 
@@ -351,9 +493,19 @@ describe('deploy handler', () => {
     });
   });
 
+  const plan = { model: 'churn', version: 2, strategy: 'canary', rollback: false, imageUri: IMAGE, artifactUri: 's3://a/m.tar.gz', resourceName: 'gantry-dev-churn-v2-1a2b3c4d', endpointExists: false, instanceTypeChanged: false, reason: 'r', requestedBy: 'alice' };
+  const failedEndpoint = { configName: 'gantry-dev-churn-v1-0badc0de', failureReason: 'ping health check' };
   it.each([
-    [{ action: 'undeploy', model: 'churn' }, /^invalid event: action: must be one of "prepare", "complete"$/],
-    [{ model: 'churn' }, /^invalid event: action: must be one of "prepare", "complete"$/],
+    [{ action: 'undeploy', model: 'churn' }, /^invalid event: action: must be one of "prepare", "probe", "record", "complete"$/],
+    [{ model: 'churn' }, /^invalid event: action: must be one of "prepare", "probe", "record", "complete"$/],
+    [{ action: 'probe' }, /^invalid event: endpointName: expected string \(missing\)$/],
+    [{ action: 'probe', endpointName: 'gantry_dev_churn' }, /^invalid event: endpointName: must be a SageMaker endpoint name$/],
+    [{ action: 'record', type: 'EndpointUpdated', endpointName: 'gantry-dev-churn', plan: { ...plan, failedEndpoint }, executionArn }, /^invalid event: type: must be one of "EndpointDeleted", "EndpointRecreated"$/],
+    [{ action: 'record', type: 'EndpointDeleted', endpointName: 'gantry-dev-churn', plan: { ...plan, failedEndpoint }, executionArn: 'deploy-1' }, /^invalid event: executionArn: must be a Step Functions execution ARN$/],
+    [{ action: 'record', type: 'EndpointDeleted', endpointName: 'gantry-dev-churn', plan: { ...plan, failedEndpoint: { ...failedEndpoint, configName: 'v1 config' } }, executionArn }, /^invalid event: plan\.failedEndpoint\.configName: must be a SageMaker endpoint config name$/],
+    [{ action: 'record', type: 'EndpointDeleted', endpointName: 'gantry-dev-churn', plan: { ...plan, failedEndpoint: { ...failedEndpoint, failureReason: 'x'.repeat(1025) } }, executionArn }, /^invalid event: plan\.failedEndpoint\.failureReason: must be at most 1024 characters \(SageMaker's FailureReason\)$/],
+    [{ action: 'record', type: 'EndpointDeleted', endpointName: 'gantry-dev-churn', plan: { ...plan, failedEndpoint: { ...failedEndpoint, endpointArn: 'arn' } }, executionArn }, /^invalid event: plan\.failedEndpoint: unknown key\(s\) endpointArn$/],
+    [{ action: 'complete', plan: { ...plan, failedEndpoint: true }, executionArn }, /^invalid event: plan\.failedEndpoint: expected object, got boolean$/],
     [{ ...({} as object), action: 'prepare', model: 'churn', input: {}, endpointName: 'gantry-dev-churn', target: 'tpu', defaultStrategy: 'canary', deploymentId: '1a2b3c4d', executionArn }, /target: must be one of "inf2", "gpu", "cpu", "serverless"/],
     [{ action: 'prepare', model: 'churn', input: {}, endpointName: 'gantry-dev-churn', target: 'inf2', defaultStrategy: 'canary', deploymentId: 'XYZ', executionArn }, /deploymentId: must be 8 lowercase hex characters/],
     [{ action: 'prepare', model: 'churn', input: {}, endpointName: 'gantry-dev-churn', target: 'inf2', defaultStrategy: 'canary', deploymentId: '1a2b3c4d' }, /executionArn: expected string \(missing\)/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, checkDeployable, checkEndpoint, parseDeployInput, type EndpointState, type ResolvedDeployInput } from '../../../../lambdas/core/deploy/plan';
+import { buildPlan, checkDeployable, checkEndpoint, needsOwnerCheck, parseDeployInput, type EndpointDecision, type EndpointState, type ResolvedDeployInput } from '../../../../lambdas/core/deploy/plan';
 import type { ModelVersion, Pointers, VersionStatus } from '../../../../lambdas/core/registry/model';
 import type { PrepareDeployEvent } from '../../../../lib/contract';
 
@@ -119,16 +119,33 @@ describe('checkDeployable', () => {
 });
 
 describe('checkEndpoint', () => {
-  it.each<[EndpointState, string | undefined]>([
-    [{ exists: false }, undefined],
-    [{ exists: true, status: 'InService', configName: 'c' }, undefined],
-    [{ exists: true, status: 'Failed', failureReason: 'bad image' }, 'EndpointFailed: endpoint e is Failed (bad image): delete the endpoint, then deploy again'],
-    [{ exists: true, status: 'Failed' }, 'EndpointFailed: endpoint e is Failed (SageMaker gave no reason): delete the endpoint, then deploy again'],
-    [{ exists: true, status: 'Updating' }, 'EndpointBusy: endpoint e is Updating: a deployment can only start when it is InService; deploy again once it is'],
-    [{ exists: true, status: 'UpdateRollbackFailed', failureReason: 'quota' }, 'EndpointBusy: endpoint e is UpdateRollbackFailed (quota): a deployment can only start when it is InService; deploy again once it is'],
-  ])('%j → %s', (endpoint, error) => {
-    if (error === undefined) expect(() => checkEndpoint('e', endpoint)).not.toThrow();
-    else expect(() => checkEndpoint('e', endpoint)).toThrow(expect.objectContaining({ name: error.split(': ')[0], message: error.slice(error.indexOf(': ') + 2) }));
+  const owner = { model: 'churn', executionArn: 'arn:aws:states:us-east-1:111111111111:execution:gantry-prod-churn-deploy:deploy-2' };
+  const ours = { Model: 'churn', ExecutionId: 'arn:aws:states:us-east-1:111111111111:execution:gantry-prod-churn-deploy:deploy-1' };
+  const byHand = (why: string, reason = 'bad image') =>
+    `EndpointFailed: endpoint e is Failed (${reason}) and was not created by this deploy workflow: ${why}. SageMaker can only delete a Failed endpoint, and Gantry deletes only the endpoints it created: delete it by hand (aws sagemaker delete-endpoint --endpoint-name e), then deploy again`;
+
+  it.each<[string, EndpointState, Record<string, string> | undefined, EndpointDecision | string]>([
+    ['no endpoint', { exists: false }, undefined, { action: 'create' }],
+    ['an InService endpoint', { exists: true, status: 'InService', configName: 'c' }, undefined, { action: 'update', currentConfigName: 'c' }],
+    ['an InService endpoint without a config name', { exists: true, status: 'InService' }, undefined, { action: 'update' }],
+    ['a Failed endpoint this workflow created', { exists: true, status: 'Failed', configName: 'e-v1-00000000', failureReason: 'bad image' }, ours, { action: 'replace', failed: { configName: 'e-v1-00000000', failureReason: 'bad image' } }],
+    ['a Failed endpoint this workflow created, with no reason or config', { exists: true, status: 'Failed' }, ours, { action: 'replace', failed: {} }],
+    ['a Failed endpoint with no tags', { exists: true, status: 'Failed', failureReason: 'bad image' }, {}, byHand('it has no Model tag')],
+    ['a Failed endpoint of another model', { exists: true, status: 'Failed', failureReason: 'bad image' }, { ...ours, Model: 'fraud' }, byHand('its Model tag is "fraud", not "churn"')],
+    ['a Failed endpoint of another stage', { exists: true, status: 'Failed' }, { ...ours, ExecutionId: 'arn:aws:states:us-east-1:111111111111:execution:gantry-dev-churn-deploy:deploy-1' }, byHand('its ExecutionId tag "arn:aws:states:us-east-1:111111111111:execution:gantry-dev-churn-deploy:deploy-1" is not an execution of this deploy workflow (arn:aws:states:us-east-1:111111111111:execution:gantry-prod-churn-deploy:*)', 'SageMaker gave no reason')],
+    ['a Failed endpoint without its ExecutionId tag', { exists: true, status: 'Failed', failureReason: 'bad image' }, { Model: 'churn' }, byHand('it has no ExecutionId tag')],
+    ['an Updating endpoint', { exists: true, status: 'Updating' }, undefined, 'EndpointBusy: endpoint e is Updating: a deployment can only start when it is InService or gone; deploy again once it is'],
+    ['an UpdateRollbackFailed endpoint', { exists: true, status: 'UpdateRollbackFailed', failureReason: 'quota' }, undefined, 'EndpointBusy: endpoint e is UpdateRollbackFailed (quota): a deployment can only start when it is InService or gone; deploy again once it is'],
+    ['a Deleting endpoint, even one this workflow created', { exists: true, status: 'Deleting' }, ours, 'EndpointBusy: endpoint e is Deleting: a deployment can only start when it is InService or gone; deploy again once it is gone'],
+  ])('%s', (_case, endpoint, tags, expected) => {
+    if (typeof expected !== 'string') expect(checkEndpoint('e', endpoint, owner, tags)).toEqual(expected);
+    else expect(() => checkEndpoint('e', endpoint, owner, tags)).toThrow(expect.objectContaining({ name: expected.split(': ')[0], message: expected.slice(expected.indexOf(': ') + 2) }));
+  });
+
+  it('needs the tags of a Failed endpoint, and only of a Failed one', () => {
+    expect(() => checkEndpoint('e', { exists: true, status: 'Failed' }, owner)).toThrow('checkEndpoint: endpoint e is Failed, and who created it is decided from its tags, which the caller did not read');
+    expect(needsOwnerCheck({ exists: true, status: 'Failed' })).toBe(true);
+    for (const endpoint of [{ exists: false }, { exists: true, status: 'InService' }, { exists: true, status: 'Deleting' }] as EndpointState[]) expect(needsOwnerCheck(endpoint), JSON.stringify(endpoint)).toBe(false);
   });
 });
 
@@ -146,16 +163,24 @@ describe('buildPlan', () => {
   };
   const deployable = { artifactUri: 's3://a/m.tar.gz', imageUri: 'i' };
 
-  it.each<[string, ResolvedDeployInput, Pointers, EndpointState, Record<string, unknown>]>([
-    ['a first deploy', input({ version: 1 }), {}, { exists: false }, { resourceName: 'gantry-prod-churn-v1-0a1b2c3d', endpointExists: false, reason: 'deploy of version 1', requestedBy: event.executionArn }],
-    ['an update', input({ reason: 'r', requestedBy: 'bob' }), { production: 1 }, { exists: true, status: 'InService', configName: 'cfg-1' }, { previousVersion: 1, currentConfigName: 'cfg-1', endpointExists: true, reason: 'r', requestedBy: 'bob' }],
-    ['an update of an endpoint whose config is unknown', input(), { production: 1 }, { exists: true, status: 'InService' }, { previousVersion: 1, endpointExists: true }],
-    ['a rollback', input({ version: 1, rollback: true, strategy: 'all-at-once' }), { production: 2, lastGood: 1 }, { exists: true, status: 'InService', configName: 'cfg-2' }, { previousVersion: 2, rollback: true, strategy: 'all-at-once', reason: 'rollback to version 1' }],
+  it.each<[string, ResolvedDeployInput, Pointers, EndpointDecision, Record<string, unknown>]>([
+    ['a first deploy', input({ version: 1 }), {}, { action: 'create' }, { resourceName: 'gantry-prod-churn-v1-0a1b2c3d', endpointExists: false, reason: 'deploy of version 1', requestedBy: event.executionArn }],
+    ['an update', input({ reason: 'r', requestedBy: 'bob' }), { production: 1 }, { action: 'update', currentConfigName: 'cfg-1' }, { previousVersion: 1, currentConfigName: 'cfg-1', endpointExists: true, reason: 'r', requestedBy: 'bob' }],
+    ['an update of an endpoint whose config is unknown', input(), { production: 1 }, { action: 'update' }, { previousVersion: 1, endpointExists: true }],
+    ['a rollback', input({ version: 1, rollback: true, strategy: 'all-at-once' }), { production: 2, lastGood: 1 }, { action: 'update', currentConfigName: 'cfg-2' }, { previousVersion: 2, rollback: true, strategy: 'all-at-once', reason: 'rollback to version 1' }],
+    [
+      'the replacement of a Failed endpoint',
+      input({ version: 1 }),
+      {},
+      { action: 'replace', failed: { configName: 'gantry-prod-churn-v1-00000000', failureReason: 'bad image' } },
+      { endpointExists: false, failedEndpoint: { configName: 'gantry-prod-churn-v1-00000000', failureReason: 'bad image' }, resourceName: 'gantry-prod-churn-v1-0a1b2c3d' },
+    ],
   ])('plans %s', (_case, deployInput, pointers, endpoint, expected) => {
     const plan = buildPlan({ event, input: deployInput, deployable, pointers, endpoint, instanceTypeChanged: false });
     expect(plan).toMatchObject({ model: 'churn', version: deployInput.version, artifactUri: 's3://a/m.tar.gz', imageUri: 'i', instanceTypeChanged: false, ...expected });
     // Absent, not undefined: the plan travels through the workflow as JSON.
     if (pointers.production === undefined) expect(Object.keys(plan)).not.toContain('previousVersion');
-    if (!endpoint.exists || endpoint.configName === undefined) expect(Object.keys(plan)).not.toContain('currentConfigName');
+    if (endpoint.action !== 'update' || endpoint.currentConfigName === undefined) expect(Object.keys(plan)).not.toContain('currentConfigName');
+    if (endpoint.action !== 'replace') expect(Object.keys(plan)).not.toContain('failedEndpoint');
   });
 });

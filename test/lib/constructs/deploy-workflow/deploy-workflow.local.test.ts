@@ -1,4 +1,4 @@
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,11 @@ describe('deploy workflow, executed locally from the synthesized ASL', () => {
       NotifyDeployed: record('NotifyDeployed'),
       NotifyFailure: record('NotifyFailure'),
       NotifyRefused: record('NotifyRefused'),
+      DeleteFailedEndpoint: record('DeleteFailedEndpoint'),
+      RecreateEndpoint: record('RecreateEndpoint'),
+      DescribeDeletion: deploy,
+      RecordEndpointDeleted: deploy,
+      RecordEndpointRecreated: deploy,
       DescribeEndpoint: async (input: any) => {
         (requests.DescribeEndpoint ??= []).push(input);
         const next = queue.length > 1 ? queue.shift()! : queue[0]!;
@@ -106,7 +111,9 @@ describe('deploy workflow, executed locally from the synthesized ASL', () => {
     };
   }
 
-  const run = (asl: AslDefinition, input: DeployInput | Record<string, unknown>, overrides: Record<string, TaskOverride>) => runStateMachine(asl, input, { overrides, executionName: 'deploy-1' });
+  // Named as deployed: the ExecutionId tag of what an execution creates names its state machine.
+  const run = (asl: AslDefinition, input: DeployInput | Record<string, unknown>, overrides: Record<string, TaskOverride>, stateMachineName = 'gantry-prod-churn-deploy') =>
+    runStateMachine(asl, input, { overrides, executionName: 'deploy-1', stateMachineName });
 
   it('creates the model, its config and the endpoint on the first deployment, scales it, and promotes the version', async () => {
     await approvedVersion();
@@ -355,9 +362,191 @@ describe('deploy workflow, executed locally from the synthesized ASL', () => {
     expect(await registry.pointers('churn')).toEqual({ production: 2, lastGood: 1 });
   });
 
+  describe('a Failed endpoint', () => {
+    const EXECUTION = 'arn:aws:states:us-east-1:111111111111:execution:gantry-prod-churn-deploy:deploy-1';
+    const ENDPOINT_ARN = `arn:aws:sagemaker:us-east-1:111111111111:endpoint/${ENDPOINT}`;
+    const FAILED_CONFIG = 'gantry-prod-churn-v1-0badc0de';
+    const REASON = 'The primary container for production variant primary did not pass the ping health check. Please check CloudWatch logs for this endpoint.';
+    // What CreateEndpoint of an earlier execution of this workflow tagged it with.
+    const OURS = { CostCenter: 'CC-1001', Team: 'growth-ml', Project: 'gantry', Environment: 'prod', Model: 'churn', ExecutionId: 'arn:aws:states:us-east-1:111111111111:execution:gantry-prod-churn-deploy:deploy-0' };
+    const notFound = () => Object.assign(new Error(`Could not find endpoint "${ENDPOINT}".`), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+
+    /**
+     * The endpoint as the deploy function sees it: Failed with `tags` when prepare reads it,
+     * then `deletion` answers to its probes (the last one repeats), `undefined` for gone.
+     */
+    function endpointFailed(tags: Record<string, string>, deletion: Array<string | undefined> = ['Deleting', undefined]): void {
+      const describe = sagemaker.on(DescribeEndpointCommand).resolvesOnce({ EndpointName: ENDPOINT, EndpointArn: ENDPOINT_ARN, EndpointStatus: 'Failed', EndpointConfigName: FAILED_CONFIG, FailureReason: REASON, CreationTime: new Date(), LastModifiedTime: new Date() });
+      const answer = (status: string | undefined) => (status === undefined ? { rejects: notFound() } : { resolves: { EndpointName: ENDPOINT, EndpointArn: ENDPOINT_ARN, EndpointStatus: status as never, EndpointConfigName: FAILED_CONFIG, CreationTime: new Date() } });
+      for (const status of deletion.slice(0, -1)) {
+        const a = answer(status);
+        if ('rejects' in a) describe.rejectsOnce(a.rejects);
+        else describe.resolvesOnce(a.resolves);
+      }
+      const last = answer(deletion.at(-1));
+      if ('rejects' in last) describe.rejects(last.rejects);
+      else describe.resolves(last.resolves);
+      sagemaker.on(ListTagsCommand).resolves({ Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) });
+    }
+
+    const sdkCalls = () => sagemaker.calls().map((c) => [c.args[0].constructor.name, c.args[0].input]);
+
+    it('deletes the Failed endpoint it created, waits until it is gone, creates it again and promotes, recording both', async () => {
+      await approvedVersion(1);
+      endpointFailed(OURS, ['Deleting', 'Deleting', undefined]);
+      const trace = await run(prodAsl, { model: 'churn', version: 1 }, fakes());
+      expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
+      const name = requests.CreateModel![0].ModelName as string;
+
+      // The deploy function: DescribeEndpoint and ListTags to plan, then DescribeEndpoint per poll.
+      expect(sdkCalls()).toEqual([
+        ['DescribeEndpointCommand', { EndpointName: ENDPOINT }],
+        ['ListTagsCommand', { ResourceArn: ENDPOINT_ARN }],
+        ['DescribeEndpointCommand', { EndpointName: ENDPOINT }],
+        ['DescribeEndpointCommand', { EndpointName: ENDPOINT }],
+        ['DescribeEndpointCommand', { EndpointName: ENDPOINT }],
+      ]);
+      expect(requests.DeleteFailedEndpoint).toEqual([{ EndpointName: ENDPOINT }]);
+      expect(requests.RecreateEndpoint).toEqual([
+        {
+          EndpointName: ENDPOINT,
+          EndpointConfigName: name,
+          Tags: [
+            { Key: 'CostCenter', Value: 'CC-1001' },
+            { Key: 'Team', Value: 'growth-ml' },
+            { Key: 'Project', Value: 'gantry' },
+            { Key: 'Environment', Value: 'prod' },
+            { Key: 'Model', Value: 'churn' },
+            { Key: 'ExecutionId', Value: EXECUTION },
+          ],
+        },
+      ]);
+      expect(requests.CreateEndpoint).toBeUndefined();
+      expect(requests.UpdateEndpointCanary).toBeUndefined();
+      expect(trace.statesEntered.filter((s) => ['DeleteFailedEndpoint', 'WaitForDeletion', 'RecordEndpointDeleted', 'RecreateEndpoint', 'RecordEndpointRecreated', 'StartPolling', 'RegisterScalableTarget', 'Promote'].includes(s))).toEqual([
+        'DeleteFailedEndpoint',
+        'WaitForDeletion',
+        'WaitForDeletion',
+        'WaitForDeletion',
+        'RecordEndpointDeleted',
+        'RecreateEndpoint',
+        'RecordEndpointRecreated',
+        'StartPolling',
+        'RegisterScalableTarget',
+        'Promote',
+      ]);
+
+      const history = await registry.history('churn');
+      expect(history.slice(-3)).toEqual([
+        { model: 'churn', seq: 3, at: expect.any(String), type: 'EndpointDeleted', version: 1, actor: EXECUTION, reason: REASON, details: { endpoint: ENDPOINT, failedConfig: FAILED_CONFIG } },
+        { model: 'churn', seq: 4, at: expect.any(String), type: 'EndpointRecreated', version: 1, actor: EXECUTION, reason: `created again on ${name}`, details: { endpoint: ENDPOINT, config: name } },
+        expect.objectContaining({ seq: 5, type: 'Promoted', version: 1 }),
+      ]);
+      expect(await registry.pointers('churn')).toEqual({ production: 1 });
+      expect(requests.NotifyDeployed![0].Message.deployment).toMatchObject({ version: 1, endpointExists: false, failedEndpoint: { configName: FAILED_CONFIG, failureReason: REASON } });
+    });
+
+    it('replaces a serverless endpoint the same way, without autoscaling', async () => {
+      await approvedVersion(1);
+      const endpoint = 'gantry-dev-churn';
+      sagemaker.on(DescribeEndpointCommand).resolvesOnce({ EndpointName: endpoint, EndpointArn: `arn:aws:sagemaker:us-east-1:111111111111:endpoint/${endpoint}`, EndpointStatus: 'Failed', EndpointConfigName: 'gantry-dev-churn-v1-0badc0de' }).rejects(notFound());
+      sagemaker.on(ListTagsCommand).resolves({ Tags: [{ Key: 'Model', Value: 'churn' }, { Key: 'ExecutionId', Value: 'arn:aws:states:us-east-1:111111111111:execution:gantry-dev-churn-deploy:deploy-0' }] });
+      const trace = await run(devAsl, { model: 'churn', version: 1 }, fakes([{ status: 'InService', config: 'new' }]), 'gantry-dev-churn-deploy');
+      expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
+      expect(requests.DeleteFailedEndpoint).toEqual([{ EndpointName: endpoint }]);
+      expect(requests.RecreateEndpoint).toEqual([{ EndpointName: endpoint, EndpointConfigName: requests.CreateModel![0].ModelName, Tags: expect.any(Array) }]);
+      expect(requests.RegisterScalableTarget).toBeUndefined();
+      expect((await registry.history('churn')).slice(-3).map((e) => e.type)).toEqual(['EndpointDeleted', 'EndpointRecreated', 'Promoted']);
+    });
+
+    it.each<[string, Record<string, string>, string]>([
+      ['with no tags (made by hand)', {}, 'it has no Model tag'],
+      ["tagged for another model", { ...OURS, Model: 'fraud' }, 'its Model tag is "fraud", not "churn"'],
+      ["created by the dev stage's workflow", { ...OURS, ExecutionId: 'arn:aws:states:us-east-1:111111111111:execution:gantry-dev-churn-deploy:deploy-0' }, 'is not an execution of this deploy workflow'],
+    ])('refuses a Failed endpoint %s: nothing deleted, no registry event, a notification', async (_case, tags, why) => {
+      await approvedVersion(1);
+      endpointFailed(tags);
+      const before = await registry.history('churn');
+      const trace = await run(prodAsl, { model: 'churn', version: 1 }, fakes());
+      expect(trace.status).toBe('FAILED');
+      expect(trace.error).toBe('EndpointFailed');
+      expect(trace.cause).toContain(why);
+      expect(trace.cause).toContain(`delete it by hand (aws sagemaker delete-endpoint --endpoint-name ${ENDPOINT}), then deploy again`);
+      expect(Object.keys(requests)).toEqual(['NotifyRefused']);
+      expect(sdkCalls()).toEqual([
+        ['DescribeEndpointCommand', { EndpointName: ENDPOINT }],
+        ['ListTagsCommand', { ResourceArn: ENDPOINT_ARN }],
+      ]);
+      expect(await registry.history('churn')).toEqual(before);
+    });
+
+    it('gives up when the deletion does not finish within 30 minutes, recording the failure', async () => {
+      await approvedVersion(1);
+      endpointFailed(OURS, ['Deleting']);
+      const trace = await run(prodAsl, { model: 'churn', version: 1 }, fakes());
+      expect(trace.status).toBe('FAILED');
+      expect(trace.error).toBe('EndpointDeletionTimeout');
+      expect(trace.cause).toBe(`${ENDPOINT} still Deleting after 30 polls (30 minutes) of its deletion, deploying version 1; deploy again once it is gone`);
+      // One poll a minute: the first and 30 more.
+      expect(trace.statesEntered.filter((s) => s === 'DescribeDeletion')).toHaveLength(31);
+      expect(requests.RecreateEndpoint).toBeUndefined();
+      const history = await registry.history('churn');
+      expect(history.map((e) => e.type)).not.toContain('EndpointDeleted');
+      expect(history.at(-1)).toMatchObject({ type: 'Failed', version: 1, reason: 'EndpointDeletionTimeout', details: { error: 'EndpointDeletionTimeout', cause: trace.cause } });
+      expect(requests.NotifyFailure![0].Message).toEqual({ model: 'churn', execution: EXECUTION, error: 'EndpointDeletionTimeout', cause: trace.cause });
+    });
+
+    it('fails when the endpoint comes back in another status while it is deleted: something else created it', async () => {
+      await approvedVersion(1);
+      endpointFailed(OURS, ['Deleting', 'Creating']);
+      const trace = await run(prodAsl, { model: 'churn', version: 1 }, fakes());
+      expect(trace.status).toBe('FAILED');
+      expect(trace.error).toBe('EndpointReappeared');
+      expect(trace.cause).toBe(`${ENDPOINT} is Creating while the Failed endpoint was being deleted to deploy version 1: something else created it; see gantry status`);
+      expect(requests.RecreateEndpoint).toBeUndefined();
+      expect((await registry.history('churn')).at(-1)).toMatchObject({ type: 'Failed', version: 1, reason: 'EndpointReappeared' });
+    });
+
+    it('appends each event once when a record task is retried after its write committed', async () => {
+      await approvedVersion(1);
+      endpointFailed(OURS);
+      const overrides = fakes();
+      let attempts = 0;
+      overrides.RecordEndpointDeleted = async (payload) => {
+        const result = await overrides.DescribeDeletion!(payload);
+        // The write committed, but Lambda's answer was lost: Step Functions retries the task.
+        if (++attempts === 1) throw Object.assign(new Error('connection reset'), { name: 'Lambda.ServiceException' });
+        return result;
+      };
+      const trace = await run(prodAsl, { model: 'churn', version: 1 }, overrides);
+      expect(trace.status, `${trace.error}: ${trace.cause}`).toBe('SUCCEEDED');
+      expect(attempts).toBe(2);
+      expect(trace.retries).toContainEqual(expect.objectContaining({ state: 'RecordEndpointDeleted', attempt: 1 }));
+      expect((await registry.history('churn')).map((e) => e.type)).toEqual(['Registered', 'Approved', 'EndpointDeleted', 'EndpointRecreated', 'Promoted']);
+    });
+
+    it('leaves the endpoint Failed again as a failure of this execution: no second deletion', async () => {
+      await approvedVersion(1);
+      endpointFailed(OURS);
+      const trace = await run(prodAsl, { model: 'churn', version: 1 }, fakes([{ status: 'Creating' }, { status: 'Failed', config: 'new' }]));
+      expect(trace.status).toBe('FAILED');
+      expect(trace.error).toBe('EndpointFailed');
+      expect(trace.cause).toBe('gantry-prod-churn is Failed after deploying version 1; see its FailureReason (gantry status)');
+      expect(requests.DeleteFailedEndpoint).toHaveLength(1);
+      expect(trace.statesEntered.filter((s) => s === 'Prepare')).toHaveLength(1);
+      expect((await registry.history('churn')).slice(-3).map((e) => e.type)).toEqual(['EndpointDeleted', 'EndpointRecreated', 'Failed']);
+      expect(await registry.pointers('churn')).toEqual({});
+    });
+  });
+
   it('is a valid JSONPath state machine definition', () => {
     expect(prodAsl.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
-    expect(Object.keys(prodAsl.States)).toEqual(expect.arrayContaining(['Prepare', 'CreateModel', 'CreateEndpointConfig', 'EndpointExists', 'CreateEndpoint', 'Strategy', 'WaitForEndpoint', 'DescribeEndpoint', 'EndpointStatus', 'RegisterScalableTarget', 'PutScalingPolicy', 'Promote', 'NotifyDeployed', 'RecordFailure']));
+    expect(Object.keys(prodAsl.States)).toEqual(
+      expect.arrayContaining([
+        'Prepare', 'CreateModel', 'CreateEndpointConfig', 'EndpointExists', 'CreateEndpoint', 'Strategy', 'WaitForEndpoint', 'DescribeEndpoint', 'EndpointStatus', 'RegisterScalableTarget', 'PutScalingPolicy', 'Promote', 'NotifyDeployed', 'RecordFailure',
+        'DeleteFailedEndpoint', 'WaitForDeletion', 'DescribeDeletion', 'DeletionStatus', 'RecordEndpointDeleted', 'RecreateEndpoint', 'RecordEndpointRecreated',
+      ]),
+    );
   });
 });
 

@@ -57,6 +57,23 @@ describe('the serving resources of a model stack (prod: inf2 behind a VPC)', () 
     expect(statements.flatMap((s) => [s.Action].flat()).filter((a) => a.endsWith('*') && !a.startsWith('kms:'))).toEqual([]);
   });
 
+  it('may delete only its own endpoint, and only while its tags say this workflow created it', () => {
+    const deletes = statements.filter((s) => [s.Action].flat().includes('sagemaker:DeleteEndpoint'));
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]!.Action).toBe('sagemaker:DeleteEndpoint');
+    expect(JSON.stringify(deletes[0]!.Resource)).toMatch(/:endpoint\/gantry-prod-churn"\]*$/);
+    expect(deletes[0]!.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/Model': 'churn' },
+      StringLike: { 'aws:ResourceTag/ExecutionId': 'arn:aws:states:us-east-1:111111111111:execution:gantry-prod-churn-deploy:*' },
+    });
+    // Nothing else of SageMaker's may delete.
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('sagemaker:Delete'))).toEqual(['sagemaker:DeleteEndpoint']);
+  });
+
+  it("times out after the InService wait, a Failed endpoint's deletion and 30 minutes for the rest", () => {
+    expect(definition.TimeoutSeconds).toBe((90 + 30 + 30) * 60);
+  });
+
   it('gives the endpoint role the artifacts to read and the capture bucket to write, and no managed policy', () => {
     const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('EndpointRole'))!;
     expect(role[1].Properties.ManagedPolicyArns).toBeUndefined();
