@@ -35,7 +35,8 @@ interface Setup {
   /** DescribeExecution of the claimed execution answers this. @default 'RUNNING' */
   readonly executionStatus?: ExecutionStatus | undefined;
   /** retakeClaim finds the claim taken over by another attempt, which started this execution. */
-  readonly retakenBy?: string;
+  /** Another attempt took the claim over first: its execution ARN, or null when it has not started one yet. */
+  readonly retakenBy?: string | null;
   /** A notice claim an earlier alarm left (no last-good version). */
   readonly notice?: Partial<ClaimRecord>;
   /** Overrides the clock and resume window of the ports; `undefined` leaves the port out. */
@@ -72,7 +73,7 @@ function fakes(setup: Setup) {
       },
       markClaimStarted: async (_model, key, executionArn) => void done.claimStarted.push({ key, executionArn }),
       retakeClaim: async (model, key, endedExecutionArn, next) => {
-        if (setup.retakenBy !== undefined) throw new AlreadyClaimedError({ model, key, version: 3, createdAt: NOW.toISOString(), executionName: 'other', executionArn: setup.retakenBy });
+        if (setup.retakenBy !== undefined) throw new AlreadyClaimedError({ model, key, version: 3, createdAt: NOW.toISOString(), executionName: 'other', ...(setup.retakenBy === null ? {} : { executionArn: setup.retakenBy }) });
         done.retaken.push({ key, endedExecutionArn, executionName: next.executionName, reason: next.reason, details: next.details });
         return {} as RegistryEvent;
       },
@@ -222,6 +223,12 @@ describe('rollBack', () => {
       [{ level: 'info', message: 'duplicate alarm: the deployment is already being rolled back', fields: { ...logged, key: KEY, claimedAt: NOW.toISOString(), executionArn: 'arn:started', executionStatus: 'RUNNING' } }],
     ],
     [
+      'a duplicate while the first attempt still runs',
+      { endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { createdAt: '2026-03-01T10:30:00.000Z' } },
+      {},
+      [{ level: 'info', message: 'duplicate alarm: the deployment is already being rolled back', fields: { ...logged, key: KEY, claimedAt: '2026-03-01T10:30:00.000Z' } }],
+    ],
+    [
       'a claim left by a crashed attempt',
       { endpoint: inService, pointers: { production: 3, lastGood: 2 }, claim: { createdAt: '2026-03-01T10:29:05.000Z', executionName } },
       {},
@@ -292,6 +299,15 @@ describe('rollBack', () => {
       const { ports, done } = fakes(setup({ executionStatus: 'FAILED', retakenBy: 'arn:other-attempt' }));
       expect(await rollBack(request(), ports)).toStrictEqual({ action: 'duplicate', key: KEY, executionArn: 'arn:other-attempt' });
       expect({ started: done.started, notified: done.notified, claimStarted: done.claimStarted }).toEqual({ started: [], notified: [], claimStarted: [] });
+    });
+
+    it('logs the lost race at info with the winner, and leaves out an execution the winner has not started yet', async () => {
+      const { ports, done } = fakes(setup({ executionStatus: 'ABORTED', retakenBy: 'arn:other-attempt' }));
+      await rollBack(request(), ports);
+      expect(done.logs).toStrictEqual([{ level: 'info', message: 'duplicate alarm: another attempt retried the rollback first', fields: { ...logged, key: KEY, executionArn: 'arn:other-attempt' } }]);
+      const notStarted = fakes(setup({ executionStatus: 'FAILED', retakenBy: null }));
+      expect(await rollBack(request(), notStarted.ports)).toStrictEqual({ action: 'duplicate', key: KEY });
+      expect(notStarted.done.started).toEqual([]);
     });
 
     it('passes on an error of the retake other than a lost race, starting nothing', async () => {

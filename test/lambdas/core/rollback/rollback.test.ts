@@ -8,6 +8,7 @@ import {
   executionArnOf,
   executionNameOf,
   MAX_SUBJECT_LENGTH,
+  retryExecutionNameOf,
   noLastGoodNotification,
   rollbackDeployInput,
   rollbackReason,
@@ -96,6 +97,13 @@ describe('names', () => {
     expect(executionNameOf(3, key)).toBe(name);
     expect(executionNameOf(3, claimKeyOf(`${ENDPOINT}-v3-99999999`))).not.toBe(name);
     expect(executionNameOf(999_999, key).length).toBeLessThanOrEqual(80);
+  });
+
+  // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html: a name is
+  // taken for 90 days after its execution ends, and at most 80 characters.
+  it('names each later attempt after the first execution and the attempt number, within 80 characters', () => {
+    expect(retryExecutionNameOf('rollback-v3-0123456789abcdef', 2)).toBe('rollback-v3-0123456789abcdef-attempt-2');
+    expect(retryExecutionNameOf(executionNameOf(999_999, claimKeyOf(CONFIG_V3)), 9999).length).toBeLessThanOrEqual(80);
   });
 
   it.each([
