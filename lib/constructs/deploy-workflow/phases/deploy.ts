@@ -1,11 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { DeployStrategy } from '../../../contract';
 import { RETRY } from '../../workflow/steps';
 import { createEndpointConfigRequest, createEndpointRequest, createModelRequest, deregisterScalableTargetRequest, updateEndpointRequest } from '../requests';
-import { catchSageMakerErrors, type DeployPhaseContext } from './context';
+import { sagemakerTask, type DeployPhaseContext } from './context';
 
 export interface UpdatePhaseProps {
   /** The endpoint's service alarms, by name: SageMaker rolls a canary or linear deployment back when one fires. */
@@ -74,21 +73,6 @@ export function updatePhase(scope: Construct, context: DeployPhaseContext, props
   failure.catchInto(deregister);
   deregister.next(chooseStrategy);
   return new sfn.Choice(scope, 'InstanceTypeChanged').when(sfn.Condition.booleanEquals('$.plan.instanceTypeChanged', true), deregister).otherwise(chooseStrategy);
-}
-
-/**
- * A SageMaker call through the AWS SDK integration, not the optimized `sagemaker:` one: Step
- * Functions validates an optimized integration's fields against its own list when the state
- * machine is created, and DataCaptureConfig, DeploymentConfig and RetainAllVariantProperties
- * are not on it (lib/constructs/workflow/sagemaker-optimized-parameters.ts). None of these
- * calls needs `.sync`.
- */
-function sagemakerTask(scope: Construct, context: DeployPhaseContext, stateId: string, action: string, parameters: Record<string, unknown>): sfn.CustomState {
-  const state = new sfn.CustomState(scope, stateId, {
-    stateJson: { Type: 'Task', Resource: `arn:${Stack.of(scope).partition}:states:::aws-sdk:sagemaker:${action}`, Parameters: parameters, ResultPath: null },
-  });
-  catchSageMakerErrors(state, context.failure);
-  return state;
 }
 
 /** The UpdateEndpoint state of a strategy: one per strategy, since each sends its own DeploymentConfig; serverless has one plain update. */

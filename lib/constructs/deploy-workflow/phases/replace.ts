@@ -1,11 +1,12 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEPLOY_ERRORS, type EndpointEventType, type ProbeEndpointEvent, type RecordEndpointEvent } from '../../../contract';
 import { invokeFunction } from '../../workflow/steps';
 import { createEndpointRequest } from '../requests';
-import { catchSageMakerErrors, type DeployPhaseContext } from './context';
+import { maxEndpointPolls } from './wait';
+import { failWith, sagemakerTask, type DeployPhaseContext } from './context';
 
 /**
  * How long the workflow waits for SageMaker to delete a Failed endpoint. SageMaker documents
@@ -25,7 +26,7 @@ export interface ReplacePhaseProps {
 
 /** How many polls fit in DELETION_WAIT_MINUTES. */
 export function maxDeletionPolls(pollSeconds: number): number {
-  return Math.ceil((DELETION_WAIT_MINUTES * 60) / pollSeconds);
+  return maxEndpointPolls(DELETION_WAIT_MINUTES, pollSeconds);
 }
 
 /**
@@ -42,14 +43,6 @@ export function replacePhase(scope: Construct, context: DeployPhaseContext, prop
   const { at, tags, failure } = context;
   const endpointName = at.endpointName;
   const maxPolls = maxDeletionPolls(props.pollSeconds);
-  const partition = Stack.of(scope).partition;
-  const sagemaker = (stateId: string, action: string, parameters: Record<string, unknown>) => {
-    const state = new sfn.CustomState(scope, stateId, {
-      stateJson: { Type: 'Task', Resource: `arn:${partition}:states:::aws-sdk:sagemaker:${action}`, Parameters: parameters, ResultPath: null },
-    });
-    catchSageMakerErrors(state, failure);
-    return state;
-  };
   const record = (stateId: string, type: EndpointEventType) => {
     const payload: Record<keyof RecordEndpointEvent, unknown> = { action: 'record', type, endpointName, plan: sfn.JsonPath.objectAt('$.plan'), executionArn: sfn.JsonPath.executionId };
     const task = invokeFunction(scope, stateId, props.deploy, payload, sfn.JsonPath.DISCARD);
@@ -57,30 +50,29 @@ export function replacePhase(scope: Construct, context: DeployPhaseContext, prop
     return task;
   };
 
-  const deleteEndpoint = sagemaker('DeleteFailedEndpoint', 'deleteEndpoint', { EndpointName: endpointName });
+  const deleteEndpoint = sagemakerTask(scope, context, 'DeleteFailedEndpoint', 'deleteEndpoint', { EndpointName: endpointName });
   const startPolling = new sfn.Pass(scope, 'StartDeletionPolls', { result: sfn.Result.fromObject({ n: 0 }), resultPath: '$.deletionPolls' });
   const wait = new sfn.Wait(scope, 'WaitForDeletion', { time: sfn.WaitTime.duration(Duration.seconds(props.pollSeconds)) });
   const probePayload: Record<keyof ProbeEndpointEvent, unknown> = { action: 'probe', endpointName };
   const probe = invokeFunction(scope, 'DescribeDeletion', props.deploy, probePayload, '$.deletion');
   failure.catchInto(probe);
   const bump = new sfn.Pass(scope, 'CountDeletionPoll', { parameters: { 'n.$': 'States.MathAdd($.deletionPolls.n, 1)' }, resultPath: '$.deletionPolls' });
-  const failWith = (stateId: string, error: string, cause: string) => {
-    const pass = new sfn.Pass(scope, stateId, { parameters: { Error: error, 'Cause.$': cause }, resultPath: '$.error' });
-    pass.next(failure.start);
-    return pass;
-  };
   const timedOut = failWith(
+    scope,
+    failure,
     'DeletionTimedOut',
     DEPLOY_ERRORS.deletionTimeout,
     `States.Format('${endpointName} still {} after ${maxPolls} polls (${DELETION_WAIT_MINUTES} minutes) of its deletion, deploying version {}; deploy again once it is gone', $.deletion.status, $.plan.version)`,
   );
   const reappeared = failWith(
+    scope,
+    failure,
     'EndpointReappeared',
     DEPLOY_ERRORS.endpointReappeared,
     `States.Format('${endpointName} is {} while the Failed endpoint was being deleted to deploy version {}: something else created it; see gantry status', $.deletion.status, $.plan.version)`,
   );
   const recorded = record('RecordEndpointDeleted', 'EndpointDeleted');
-  const recreate = sagemaker('RecreateEndpoint', 'createEndpoint', createEndpointRequest(at, tags));
+  const recreate = sagemakerTask(scope, context, 'RecreateEndpoint', 'createEndpoint', createEndpointRequest(at, tags));
   const recreated = record('RecordEndpointRecreated', 'EndpointRecreated');
 
   // Failed is still waited on: right after DeleteEndpoint, DescribeEndpoint may not show Deleting yet.

@@ -3,7 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { DEPLOY_ERRORS } from '../../../contract';
-import { catchSageMakerErrors, type DeployPhaseContext } from './context';
+import { catchSageMakerErrors, failWith, type DeployPhaseContext } from './context';
 
 export interface WaitPhaseProps {
   /** Seconds between DescribeEndpoint polls. */
@@ -44,18 +44,15 @@ export function waitPhase(scope: Construct, context: DeployPhaseContext, props: 
   catchSageMakerErrors(describe, failure);
   const bump = new sfn.Pass(scope, 'CountPoll', { parameters: { 'n.$': 'States.MathAdd($.polls.n, 1)' }, resultPath: '$.polls' });
   bump.next(wait);
-  const failWith = (stateId: string, error: string, cause: string) => {
-    const pass = new sfn.Pass(scope, stateId, { parameters: { Error: error, 'Cause.$': cause }, resultPath: '$.error' });
-    pass.next(failure.start);
-    return pass;
-  };
   const guardrails = failWith(
+    scope,
+    failure,
     'RolledBackByGuardrails',
     DEPLOY_ERRORS.guardrailRollback,
     `States.Format('${endpointName} is back on {}: an alarm fired while version {} was baking, and SageMaker rolled the deployment back', $.endpoint.configName, $.plan.version)`,
   );
-  const endpointFailed = failWith('EndpointFailed', DEPLOY_ERRORS.endpointFailed, `States.Format('${endpointName} is {} after deploying version {}; see its FailureReason (gantry status)', $.endpoint.status, $.plan.version)`);
-  const timedOut = failWith('DeploymentTimedOut', DEPLOY_ERRORS.timeout, `States.Format('${endpointName} still {} after ${maxPolls} polls (${timeoutMinutes} minutes) deploying version {}', $.endpoint.status, $.plan.version)`);
+  const endpointFailed = failWith(scope, failure, 'EndpointFailed', DEPLOY_ERRORS.endpointFailed, `States.Format('${endpointName} is {} after deploying version {}; see its FailureReason (gantry status)', $.endpoint.status, $.plan.version)`);
+  const timedOut = failWith(scope, failure, 'DeploymentTimedOut', DEPLOY_ERRORS.timeout, `States.Format('${endpointName} still {} after ${maxPolls} polls (${timeoutMinutes} minutes) deploying version {}', $.endpoint.status, $.plan.version)`);
   const inService = props.inService();
   const status = new sfn.Choice(scope, 'EndpointStatus')
     .when(sfn.Condition.and(sfn.Condition.stringEquals('$.endpoint.status', 'InService'), sfn.Condition.stringEqualsJsonPath('$.endpoint.configName', '$.plan.resourceName')), inService)
