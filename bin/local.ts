@@ -4,22 +4,17 @@
 // Prints the variables to export, and runs until Ctrl-C.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineGantryApp } from '../lib/app';
-import { cdkJsonContext } from '../lib/cdk-context';
-import { loadStageConfig } from '../lib/config';
 import { ENV } from '../lib/contract';
 import { startDynamo, startS3rver, stopEngine } from '../tools/local/engines';
+import { offlineStage } from '../tools/local/offline-stage';
 import { createBucketsFromTemplate, createTablesFromTemplate, type CfnTemplate } from '../tools/local/template-resources';
 
 async function main(): Promise<void> {
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true }, outdir: mkdtempSync(join(tmpdir(), 'gantry-local-')) });
-  const [stage] = defineGantryApp(app, [loadStageConfig('dev')]);
-  const template = Template.fromStack(stage!.data).toJSON() as CfnTemplate;
+  const template = Template.fromStack(offlineStage('dev').data).toJSON() as CfnTemplate;
 
   const s3Dir = mkdtempSync(join(tmpdir(), 'gantry-local-s3-'));
   const [dynamo, s3] = await Promise.all([startDynamo(), startS3rver(s3Dir)]);

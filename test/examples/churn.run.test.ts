@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { churnCustomers, toCsv } from '../../tools/local/lifecycle/churn-data';
+import { checkPython, PYTHON } from '../../tools/local/lifecycle/python-model';
 
 /*
  * The example model, run for real on CPU: preprocess → train → resume from a checkpoint →
@@ -10,28 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Debian's python3-torch (1.13) and python3-pandas, which .ci/run installs.
  */
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'churn');
-const PYTHON = process.env.GANTRY_EXAMPLE_PYTHON ?? '/usr/bin/python3';
 
 function run(args: string[], env: Record<string, string> = {}): { stdout: string; stderr: string } {
   const result = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env }, timeout: 120_000 });
   if (result.status !== 0) throw new Error(`${PYTHON} ${args.join(' ')} failed (${result.status}):\n${result.stderr}\n${result.stdout}`);
   return { stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Raw churn data with a signal the model can learn: short tenure and many tickets churn. */
-function rawCsv(rows: number): string {
-  let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const tiers = ['basic', 'standard', 'pro', 'enterprise'];
-  const lines = ['customer_id,tenure_months,monthly_spend,support_tickets_30d,logins_30d,plan_tier,churned'];
-  for (let i = 0; i < rows; i++) {
-    const tenure = Math.floor(random() * 60);
-    const tickets = Math.floor(random() * 8);
-    const logins = Math.floor(random() * 40);
-    const risk = 1.5 - tenure / 20 + tickets / 3 - logins / 30 + (random() - 0.5);
-    lines.push(`c-${i},${tenure},${(20 + random() * 180).toFixed(2)},${tickets},${logins},${tiers[i % 4]},${risk > 0 ? 'yes' : 'no'}`);
-  }
-  return lines.join('\n');
 }
 
 describe('the churn example, run for real', () => {
@@ -49,10 +34,9 @@ describe('the churn example, run for real', () => {
   ];
 
   beforeAll(() => {
-    const probe = spawnSync(PYTHON, ['-c', 'import torch, pandas, numpy'], { encoding: 'utf8' });
-    if (probe.status !== 0) throw new Error(`${PYTHON} cannot import torch, pandas and numpy: apt-get install -y python3-torch python3-pandas python3-numpy (or set GANTRY_EXAMPLE_PYTHON)\n${probe.stderr}`);
+    checkPython();
     mkdirSync(at('raw'), { recursive: true });
-    writeFileSync(at('raw', 'customers.csv'), rawCsv(2000));
+    writeFileSync(at('raw', 'customers.csv'), toCsv(churnCustomers(2000, 7)));
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -388,7 +388,7 @@ const LAMBDA_INVOKE = /^arn:[\w-]+:states:::lambda:invoke$/;
 const LAMBDA_FUNCTION_ARN = /^arn:[\w-]+:lambda:[^:]*:\d*:function:([^:]+)(:[^:]+)?$/;
 
 /** Every state of a definition, Map and Parallel inner states included. */
-function* allStates(definition: { States?: unknown }): Generator<[string, AslState]> {
+export function* allStates(definition: { States?: unknown }): Generator<[string, AslState]> {
   for (const [name, state] of Object.entries((definition.States ?? {}) as Record<string, AslState>)) {
     yield [name, state];
     for (const branch of (state.Branches as unknown[] | undefined) ?? []) yield* allStates(branch as { States?: unknown });

@@ -1,4 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseS3Uri } from '../../../lambdas/adapters/s3-objects';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,13 +26,11 @@ type Json = Record<string, any>;
 
 interface Endpoint {
   readonly name: string;
-  status: 'Creating' | 'InService' | 'Updating' | 'Failed' | 'Deleting' | 'SystemUpdating' | 'RollingBack';
+  status: 'Creating' | 'InService' | 'Updating';
   configName: string;
   /** The config a blue/green deployment moves to, while it does. */
   pending?: { configName: string; canaryPercent: number; rollbackAlarms: string[]; pollsLeft: number; baking: boolean };
   pollsLeft: number;
-  failureReason?: string;
-  readonly tags: Json[];
   readonly createdAt: Date;
   lastModified: Date;
 }
@@ -168,7 +167,7 @@ export class FakeSageMaker {
     if (this.endpoints.has(input.EndpointName)) throw new ServiceError('ValidationException', `Cannot create already existing endpoint "${this.arn('endpoint', input.EndpointName)}".`);
     this.config(input.EndpointConfigName);
     const now = this.options.now();
-    this.endpoints.set(input.EndpointName, { name: input.EndpointName, status: 'Creating', configName: input.EndpointConfigName, pollsLeft: 2, tags: input.Tags ?? [], createdAt: now, lastModified: now });
+    this.endpoints.set(input.EndpointName, { name: input.EndpointName, status: 'Creating', configName: input.EndpointConfigName, pollsLeft: 2, createdAt: now, lastModified: now });
     return { EndpointArn: this.arn('endpoint', input.EndpointName) };
   }
 
@@ -196,7 +195,6 @@ export class FakeSageMaker {
       EndpointStatus: e.status,
       CreationTime: e.createdAt,
       LastModifiedTime: e.lastModified,
-      ...(e.failureReason ? { FailureReason: e.failureReason } : {}),
       ...(e.pending ? { PendingDeploymentSummary: { EndpointConfigName: e.pending.configName, StartTime: e.lastModified } } : {}),
       ProductionVariants: (this.config(e.configName).ProductionVariants as Json[]).map((v) => ({ VariantName: v.VariantName, CurrentInstanceCount: v.InitialInstanceCount, DesiredInstanceCount: v.InitialInstanceCount })),
     };
@@ -206,36 +204,15 @@ export class FakeSageMaker {
     return { ...this.config(input.EndpointConfigName), EndpointConfigArn: this.arn('endpoint-config', input.EndpointConfigName) };
   }
 
-  opDescribeModel(input: Json): Json {
-    const model = this.models.get(input.ModelName);
-    if (!model) throw new ServiceError('ValidationException', `Could not find model "${this.arn('model', input.ModelName)}".`);
-    return { ...model, ModelArn: this.arn('model', input.ModelName) };
-  }
 
-  opListTags(input: Json): Json {
-    const arn = String(input.ResourceArn);
-    const name = arn.slice(arn.indexOf('/') + 1);
-    const found = arn.includes(':endpoint/') ? [...this.endpoints.values()].find((e) => e.name.toLowerCase() === name)?.tags : arn.includes(':endpoint-config/') ? [...this.configs.values()].find((c) => c.EndpointConfigName.toLowerCase() === name)?.Tags : [...this.models.values()].find((m) => m.ModelName.toLowerCase() === name)?.Tags;
-    if (!found) throw new ServiceError('ValidationException', `Resource ${arn} does not exist.`);
-    return { Tags: found };
-  }
 
-  opDeleteEndpoint(input: Json): Json {
-    const endpoint = this.endpoint(input.EndpointName);
-    endpoint.status = 'Deleting';
-    endpoint.pollsLeft = 1;
-    return {};
-  }
 
-  opDeleteEndpointConfig(input: Json): Json {
-    if (!this.configs.delete(input.EndpointConfigName)) throw new ServiceError('ValidationException', `Could not find endpoint configuration "${this.arn('endpoint-config', input.EndpointConfigName)}".`);
-    return {};
-  }
 
-  opDeleteModel(input: Json): Json {
-    if (!this.models.delete(input.ModelName)) throw new ServiceError('ValidationException', `Could not find model "${this.arn('model', input.ModelName)}".`);
-    return {};
-  }
+
+
+
+
+
 
   /** One poll of the deploy workflow: one poll interval passes for every endpoint change in flight. */
   poll(endpointName: string): Json {
@@ -246,7 +223,6 @@ export class FakeSageMaker {
 
   private advance(e: Endpoint): void {
     if (e.status === 'Creating' && --e.pollsLeft <= 0) e.status = 'InService';
-    if (e.status === 'Deleting' && --e.pollsLeft <= 0) this.endpoints.delete(e.name);
     if (e.status !== 'Updating' || !e.pending) return;
     const p = e.pending;
     if (p.rollbackAlarms.some((alarm) => this.alarmsInAlarm.has(alarm)) && p.baking) {
@@ -269,7 +245,7 @@ export class FakeSageMaker {
   /** InvokeEndpoint: the model of the fleet this request lands on answers through inference.py. */
   async invoke(endpointName: string, body: string, contentType: string, accept: string): Promise<{ body: string; variant: string; configName: string }> {
     const e = this.endpoints.get(endpointName);
-    if (!e || !['InService', 'Updating', 'SystemUpdating'].includes(e.status)) throw new ServiceError('ValidationException', `Endpoint ${this.arn('endpoint', endpointName)} of account ${this.options.account} not found.`);
+    if (!e || e.status === 'Creating') throw new ServiceError('ValidationException', `Endpoint ${this.arn('endpoint', endpointName)} of account ${this.options.account} not found.`);
     const n = this.invocations++;
     const canary = e.pending?.baking ? e.pending : undefined;
     const configName = canary && (n % 100) < canary.canaryPercent ? canary.configName : e.configName;
@@ -343,11 +319,12 @@ export class FakeSageMaker {
   }
 
   private async download(uri: string, dir: string): Promise<void> {
-    const { bucket, key } = parseS3(uri);
+    const { bucket, key } = parseS3Uri(uri);
     mkdirSync(dir, { recursive: true });
     const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
-    const listed = await this.options.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key }));
-    for (const object of listed.Contents ?? []) {
+    const objects = [];
+    for await (const page of paginateListObjectsV2({ client: this.options.s3 }, { Bucket: bucket, Prefix: key })) objects.push(...(page.Contents ?? []));
+    for (const object of objects) {
       const name = object.Key!.startsWith(prefix) ? object.Key!.slice(prefix.length) : object.Key!.slice(object.Key!.lastIndexOf('/') + 1);
       if (name === '') continue;
       mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -360,13 +337,13 @@ export class FakeSageMaker {
   }
 
   private async getObject(uri: string): Promise<Buffer> {
-    const { bucket, key } = parseS3(uri);
+    const { bucket, key } = parseS3Uri(uri);
     const out = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return Buffer.from(await out.Body!.transformToByteArray());
   }
 
   private async putObject(uri: string, body: Buffer): Promise<void> {
-    const { bucket, key } = parseS3(uri);
+    const { bucket, key } = parseS3Uri(uri);
     await this.options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   }
 }
@@ -384,11 +361,6 @@ function sampled(n: number, percent: number): boolean {
   return Math.floor(((n + 1) * percent) / 100) > Math.floor((n * percent) / 100);
 }
 
-function parseS3(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new ServiceError('ValidationException', `not an S3 URI: ${uri}`);
-  return { bucket: match[1]!, key: match[2]! };
-}
 
 function* walk(dir: string): Generator<string> {
   for (const entry of readdirSync(dir)) {

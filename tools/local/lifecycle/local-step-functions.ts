@@ -1,4 +1,4 @@
-import { runStateMachine, type ExecutionTrace, type LambdaHandler, type ResolvedAsl, type TaskOverride } from '../state-machine';
+import { allStates, runStateMachine, type ExecutionTrace, type LambdaHandler, type ResolvedAsl, type TaskOverride } from '../state-machine';
 import { ServiceError } from './local-service';
 
 /**
@@ -48,9 +48,9 @@ export class LocalStepFunctions {
     if (!machine) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     const arn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     if (this.executions.has(arn)) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
-    const states = (machine.asl.definition.States ?? {}) as Record<string, { Type: string; Resource?: string }>;
     const overrides: Record<string, TaskOverride> = {};
-    for (const [state, definition] of allTasks(states)) {
+    for (const [state, definition] of allStates(machine.asl.definition)) {
+      if (definition.Type !== 'Task') continue;
       const task = machine.tasks(state, String(definition.Resource));
       if (task) overrides[state] = task;
     }
@@ -112,13 +112,6 @@ export class LocalStepFunctions {
   }
 }
 
-function* allTasks(states: Record<string, any>): Generator<[string, { Type: string; Resource?: string }]> {
-  for (const [name, state] of Object.entries(states)) {
-    if (state.Type === 'Task') yield [name, state];
-    for (const branch of state.Branches ?? []) yield* allTasks(branch.States);
-    for (const inner of [state.ItemProcessor, state.Iterator]) if (inner) yield* allTasks(inner.States);
-  }
-}
 
 /** Why an execution failed: the state it failed in, the error and cause, and the failed task's input. */
 export function describeFailedExecution(what: string, trace: ExecutionTrace): string {

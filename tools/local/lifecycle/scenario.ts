@@ -26,6 +26,7 @@ import type { TaskOverride } from '../state-machine';
 import { startDynamo, startS3rver, stopEngine, type Engine } from '../engines';
 import { FakeSageMakerRuntime } from '../fake-sagemaker-runtime';
 import { createTablesFromTemplate, type CfnTemplate } from '../template-resources';
+import { churnCustomers, PLAN_TIERS, toCsv, type CustomerRow } from './churn-data';
 import { FakeSageMaker } from './fake-sagemaker';
 import { LocalEventBus } from './local-event-bus';
 import { serveLocally, ServiceError } from './local-service';
@@ -80,33 +81,13 @@ const MODEL = 'churn';
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const REGION = 'us-east-1';
 const EXAMPLE = join(__dirname, '..', '..', '..', 'examples', 'churn');
-const TIERS = ['basic', 'standard', 'pro', 'enterprise'];
-
-/** Customers with a learnable signal (short tenure and many tickets churn); `shift` moves the population. */
-function customers(n: number, seed: number, shift = false): Array<Record<string, number | string>> {
-  let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  return Array.from({ length: n }, (_, i) => {
-    const tenure = shift ? 48 + Math.floor(random() * 12) : Math.floor(random() * 60);
-    const tickets = shift ? 6 + Math.floor(random() * 2) : Math.floor(random() * 8);
-    const logins = Math.floor(random() * 40);
-    const spend = Number((20 + random() * 180).toFixed(2));
-    const risk = 1.5 - tenure / 20 + tickets / 3 - logins / 30 + (random() - 0.5);
-    return { customer_id: `c-${seed}-${i}`, tenure_months: tenure, monthly_spend: spend, support_tickets_30d: tickets, logins_30d: logins, plan_tier: TIERS[i % 4]!, churned: risk > 0 ? 'yes' : 'no' };
-  });
-}
 
 /**
  * The features an application sends: plan_tier as the code preprocess.py trains on (inference.py
  * takes the name too, but the baseline holds what training saw, so a name would read as drift).
  */
-function requestFeatures(rows: ReadonlyArray<Record<string, number | string>>): Array<Record<string, number>> {
-  return rows.map(({ customer_id: _id, churned: _label, plan_tier: tier, ...f }) => ({ ...(f as Record<string, number>), plan_tier: TIERS.indexOf(String(tier)) }));
-}
-
-function csv(rows: ReadonlyArray<Record<string, number | string>>): string {
-  const columns = Object.keys(rows[0]!);
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => r[c]).join(','))].join('\n');
+function requestFeatures(rows: readonly CustomerRow[]): Array<Record<string, number>> {
+  return rows.map(({ customer_id: _id, churned: _label, plan_tier: tier, ...f }) => ({ ...(f as Record<string, number>), plan_tier: PLAN_TIERS.indexOf(tier as (typeof PLAN_TIERS)[number]) }));
 }
 
 const quarter = (ms: number) => Math.floor(ms / 900_000) * 900_000;
@@ -281,12 +262,12 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
     // the run looks right after each deployment, so it caches for a millisecond.
     const client = new GantryClient({ stage: stage.stageName, models: { [MODEL]: stage.contract }, runtime: runtime.client({ maxAttempts: 1 }), sagemaker: sagemakerClient(), versionCacheMs: 1 });
     const predictions: Array<LifecycleResult['predictions'][number]> = [];
-    const predict = async (label: string, rows: ReadonlyArray<Record<string, number | string>>) => {
+    const predict = async (label: string, rows: readonly CustomerRow[]) => {
       const result = await client.predict({ model: MODEL, features: requestFeatures(rows) });
       predictions.push({ step: label, modelVersion: result.modelVersion, values: result.predictions });
       return result;
     };
-    const traffic = async (rows: ReadonlyArray<Record<string, number | string>>, from: Date, batch = 10) => {
+    const traffic = async (rows: readonly CustomerRow[], from: Date, batch = 10) => {
       for (let i = 0; i < rows.length; i += batch) {
         trafficTime = new Date(from.getTime() + Math.floor((i / rows.length) * 14 * 60_000));
         await predict('traffic', rows.slice(i, i + batch));
@@ -305,10 +286,10 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
     };
 
     // --- 1. data lands; the trigger trains, evaluates, gates, registers; a person approves ---------
-    const firstData = customers(2000, 7);
+    const firstData = churnCustomers(2000, 7);
     const v1 = await step('1. curated data → train (spot interruption) → approve', async () => {
       const key = `${MODEL}/2026-12-04/customers.csv`;
-      await s3.send(new PutObjectCommand({ Bucket: stage.buckets.curated, Key: key, Body: csv(firstData) }));
+      await s3.send(new PutObjectCommand({ Bucket: stage.buckets.curated, Key: key, Body: toCsv(firstData) }));
       sagemaker.interruptNextTraining = 2;
       const delivered = await bus.put({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: stage.buckets.curated }, object: { key, size: 1 } } });
       if (delivered.length !== 1) throw new Error(`the new-data rule delivered ${delivered.length} times`);
@@ -328,7 +309,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       await sfn.settle();
       const execution = [...sfn.executions.values()].filter((e) => e.stateMachine === stage.deploy.arn).at(-1)!;
       await endedOk(execution, 'deployment');
-      const result = await predict('after deploy 1', customers(3, 11));
+      const result = await predict('after deploy 1', churnCustomers(3, 11));
       if (result.modelVersion !== v1) throw new Error(`the client got predictions of version ${result.modelVersion}, not ${v1}`);
       return { value: undefined, detail: `${stage.endpointName} created, InService on version ${v1}; predict → version ${result.modelVersion}` };
     });
@@ -336,7 +317,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
     // --- 3. traffic is captured; no drift ---------------------------------------------------------------
     const window1 = new Date(quarter(Date.now()) - 3_600_000);
     await step('3. steady traffic captured; drift check', async () => {
-      const files = await traffic(customers(2000, 21), window1);
+      const files = await traffic(churnCustomers(2000, 21), window1);
       const result = await checkDrift(new Date(window1.getTime() + 900_000));
       if (result.drifted) throw new Error(`steady traffic drifted: ${JSON.stringify(result)}\n  report: ${(await readObject(s3, result.reportUri)).slice(0, 3000)}`);
       return { value: undefined, detail: `${result.records} captured records in ${files} file(s), no drift` };
@@ -346,7 +327,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
     const v2 = await step('4. shifted traffic: 2 windows drift → retrain → approve', async () => {
       for (const n of [1, 2]) {
         const from = new Date(window1.getTime() + n * 900_000);
-        await traffic(customers(2000, 30 + n, true), from);
+        await traffic(churnCustomers(2000, 30 + n, true), from);
         const result = await checkDrift(new Date(from.getTime() + 900_000));
         if (!result.drifted) throw new Error(`shifted traffic in window ${n + 1} did not drift`);
       }
@@ -367,7 +348,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       await endedOk(execution, 'deployment');
       const states = execution.trace!.statesEntered;
       if (!states.includes('UpdateEndpointCanary')) throw new Error(`the deployment did not take the canary path: ${states.join(' → ')}`);
-      const result = await predict('after deploy 2', customers(3, 12));
+      const result = await predict('after deploy 2', churnCustomers(3, 12));
       if (result.modelVersion !== v2) throw new Error(`the client got version ${result.modelVersion}, not ${v2}`);
       v2LiveAt = new Date();
       const polls = execution.trace!.statesEntered.filter((s) => s === 'DescribeEndpoint').length;
@@ -391,7 +372,7 @@ export async function runLifecycle(options: LifecycleOptions = {}): Promise<Life
       await endedOk(execution, 'rollback deployment');
       const pointers = await registry.pointers(MODEL);
       if (pointers.production !== v1) throw new Error(`production is ${pointers.production} after the rollback, not ${v1}`);
-      const result = await predict('after rollback', customers(3, 13));
+      const result = await predict('after rollback', churnCustomers(3, 13));
       if (result.modelVersion !== v1) throw new Error(`the client got version ${result.modelVersion} after the rollback, not ${v1}`);
       const retried = lambdaRetries.length > 0 ? `; ${lambdaRetries.length} delivery retried (${lambdaRetries[0]!.error.split(':')[0]})` : '';
       return { value: { first, duplicates, retries: [...lambdaRetries] }, detail: `${first.action} ${execution.name}; production ${pointers.production}; duplicates: ${duplicates.map(describeOutcome).join(', ')}${retried}` };

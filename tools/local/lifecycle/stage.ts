@@ -1,12 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ModelServingContract } from '../../../lib/contract';
-import { App } from 'aws-cdk-lib';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { defineGantryApp } from '../../../lib/app';
-import { cdkJsonContext } from '../../../lib/cdk-context';
-import { loadStageConfig } from '../../../lib/config';
+import { offlineStage } from '../offline-stage';
 import { resolveAsl, resolveProperties, type CfnTemplateJson, type ResolvedAsl } from '../state-machine';
 import type { LocalRule } from './local-event-bus';
 
@@ -36,10 +30,7 @@ export interface LifecycleStage {
 }
 
 export function loadStage(stageName: string, model: string): LifecycleStage {
-  // Bundling skipped: the lifecycle calls the handlers in-process, not their bundles.
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true }, outdir: mkdtempSync(join(tmpdir(), 'gantry-lifecycle-cdk-')) });
-  const [stage] = defineGantryApp(app, [loadStageConfig(stageName)]);
-  if (!stage) throw new Error(`no stage ${stageName}`);
+  const stage = offlineStage(stageName);
   const json = (s: Parameters<typeof Template.fromStack>[0]) => Template.fromStack(s).toJSON() as CfnTemplateJson;
   const modelStack = stage.models.get(model);
   if (!modelStack) throw new Error(`stage ${stageName} has no model ${model}`);

@@ -10,7 +10,6 @@ describe('the lifecycle end to end on local engines', () => {
   let result: LifecycleResult;
 
   it('runs every step: train, approve, deploy, serve, capture, drift, retrain, canary, rollback, and the CLI tells it', async () => {
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     result = await runLifecycle();
     expect(result.steps.map((s) => s.name)).toEqual([
       '1. curated data → train (spot interruption) → approve',
