@@ -205,8 +205,7 @@ export class DynamoRegistry implements Registry {
     return this.mutate(model, async (state, at) => {
       // Read on every attempt: a concurrent caller with the same key that committed first
       // makes this one's transaction collide, and the re-plan finds its claim here.
-      const existing = await this.getClaim(model, claim.key);
-      if (existing) throw new AlreadyClaimedError(existing);
+      await this.requireUnclaimed(model, claim.key);
       const current = await this.getVersion(model, version);
       if (state.pointers.production !== version) throw new NotInProductionError(model, version, state.pointers.production);
       assertTransition(model, version, current.status, 'RolledBack', current.status === 'RolledBack' ? 'it was already marked rolled back' : undefined);
@@ -219,6 +218,12 @@ export class DynamoRegistry implements Registry {
       const event = { type: 'RollbackStarted' as const, version, actor, reason, details: claim.details };
       return { items, event, result: undefined };
     }).then((r) => r.event);
+  }
+
+  /** @throws AlreadyClaimedError with the existing claim when `key` was claimed before */
+  private async requireUnclaimed(model: string, key: string): Promise<void> {
+    const existing = await this.getClaim(model, key);
+    if (existing) throw new AlreadyClaimedError(existing);
   }
 
   async getClaim(model: string, key: string): Promise<ClaimRecord | undefined> {
@@ -279,8 +284,7 @@ export class DynamoRegistry implements Registry {
 
   async claimNotice(model: string, version: number, actor: string, reason: string, claim: { readonly key: string; readonly details?: Readonly<Record<string, unknown>> }): Promise<RegistryEvent> {
     return this.mutate(model, async (_state, at) => {
-      const existing = await this.getClaim(model, claim.key);
-      if (existing) throw new AlreadyClaimedError(existing);
+      await this.requireUnclaimed(model, claim.key);
       const record: ClaimRecord = { model, key: claim.key, version, createdAt: at, details: claim.details };
       const items: TransactItem[] = [this.claimPut(record, 'attribute_not_exists(pk)')];
       const event = { type: 'Failed' as const, version, actor, reason, details: claim.details };
@@ -302,8 +306,7 @@ export class DynamoRegistry implements Registry {
         if (state.eventSeq === undefined) throw new UnknownModelError(model);
         // Read on every attempt: a duplicate that committed first makes this one collide, and
         // the re-plan finds its claim here.
-        const existing = await this.getClaim(model, input.key);
-        if (existing) throw new AlreadyClaimedError(existing);
+        await this.requireUnclaimed(model, input.key);
         const { key, ...event } = input;
         const record: ClaimRecord = { model, key, version: input.version, createdAt: at, eventSeq: seq };
         return { items: [this.claimPut(record, 'attribute_not_exists(pk)')], event, result: undefined };
